@@ -1,0 +1,1 @@
+"""Advisors, consulting visits and reports, inspections and exchanges."""

@@ -1,0 +1,1 @@
+"""The indicator catalogue, targets, annual values and the performance assessment."""

@@ -1,0 +1,22 @@
+"""Small helpers views use to check permissions and page through lists."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+
+
+def require(request, perm: str, obj=None) -> None:
+    """403 unless the user holds ``perm`` (for pages and actions of a role)."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def visible_or_404(request, perm: str, obj) -> None:
+    """404 unless the user may see ``obj``: others do not learn that it exists."""
+    if obj is None or not request.user.has_perm(perm, obj):
+        raise Http404
+
+
+def paginate(request, items, per_page: int = 25):
+    paginator = Paginator(items, per_page)
+    return paginator.get_page(request.GET.get("page"))

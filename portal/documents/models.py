@@ -1,0 +1,78 @@
+"""Every generated file, whatever it is: its kind, owner object, status and file."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+from .enums import DocumentStatus
+
+
+class _PrivateStorage(LazyObject):
+    """The "private" storage of ``STORAGES``, looked up when first used (and again after
+    ``STORAGES`` changes, see ``DocumentsConfig.ready``)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+PRIVATE_STORAGE = _PrivateStorage()
+
+
+def private_storage():
+    return PRIVATE_STORAGE
+
+
+def document_path(instance, filename):
+    return f"documents/{instance.kind}/{instance.created_at:%Y/%m}/{instance.pk}-{filename}"
+
+
+class GeneratedDocument(models.Model):
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+    )
+    target_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("target_type", "target_id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=document_path, blank=True, max_length=300
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "kind"], name="document_target_idx")
+        ]
+
+    def __str__(self):
+        return self.file_name or f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("documents:detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)

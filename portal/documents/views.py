@@ -1,0 +1,45 @@
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from portal.access import visible_or_404
+
+from .enums import DocumentStatus
+from .models import GeneratedDocument
+from .registry import get_kind
+
+
+def _document(request, pk):
+    document = get_object_or_404(GeneratedDocument.objects.select_related("requested_by"), pk=pk)
+    visible_or_404(request, "documents.view_document", document)
+    return document
+
+
+def document_detail(request, pk):
+    document = _document(request, pk)
+    kind = get_kind(document.kind)
+    return render(
+        request,
+        "documents/document_detail.html",
+        {"document": document, "kind": kind, "target": document.target},
+    )
+
+
+def document_status(request, pk):
+    """The status fragment the page polls (htmx) until the file is ready."""
+    document = _document(request, pk)
+    return render(request, "documents/_status.html", {"document": document})
+
+
+def document_download(request, pk):
+    """Files are private: served only here, to those who may see the object."""
+    document = _document(request, pk)
+    if document.status != DocumentStatus.DONE or not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,172 @@
+"""What each person's home page shows: one section per role they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.accounts.enums import Role
+from portal.audit.models import AuditEntry
+from portal.programme import calendar
+from portal.programme import selectors as programme
+from portal.schools import selectors as schools
+from portal.schools.models import EvaluationCycle, School
+
+
+@dataclass
+class Task:
+    """Something the person should do next, with where to do it."""
+
+    text: str
+    url: str
+    urgent: bool = False
+
+
+@dataclass
+class Section:
+    role: str
+    template: str
+    context: dict = field(default_factory=dict)
+    tasks: list[Task] = field(default_factory=list)
+
+
+def programme_status():
+    window = programme.relevant_window()
+    return {
+        "academic_year": calendar.AcademicYear.current(),
+        "semester": calendar.Semester.current(),
+        "phase": programme.current_phase(),
+        "window": window,
+        "window_state": window.state() if window else None,
+    }
+
+
+def school_section(user, role) -> list[Section]:
+    sections = []
+    school_ids = user.school_ids(role)
+    if not school_ids:
+        return sections
+    for school in (
+        School.objects.filter(pk__in=school_ids)
+        .select_related("county", "district")
+        .prefetch_related(schools.evaluation_prefetch())
+    ):
+        eligibility = schools.school_eligibility(school)
+        tasks = [
+            Task(
+                _("Check that your school's basic data is correct."),
+                reverse("schools:detail", args=[school.code]),
+            )
+        ]
+        sections.append(
+            Section(
+                role=role,
+                template="home/_school.html",
+                context={"school": school, "eligibility": eligibility, "role": role},
+                tasks=tasks,
+            )
+        )
+    return sections
+
+
+def ministry_section(user) -> Section:
+    all_schools = list(
+        School.objects.filter(is_active=True).prefetch_related(schools.evaluation_prefetch())
+    )
+    results = [schools.school_eligibility(s) for s in all_schools]
+    status = programme_status()
+    tasks = []
+    year = programme.application_year()
+    if not programme.window_for_year(year):
+        tasks.append(
+            Task(
+                _("Set the application window for academic year %(year)s.") % {"year": year},
+                reverse("programme:window_create"),
+                urgent=True,
+            )
+        )
+    if not status["phase"]:
+        tasks.append(
+            Task(_("Configure the current phase."), reverse("programme:phase_create"), urgent=True)
+        )
+    latest_cycle = EvaluationCycle.objects.annotate(n=Count("evaluations")).first()
+    if latest_cycle is None:
+        tasks.append(
+            Task(_("Create the school evaluation cycle."), reverse("schools:cycle_create"))
+        )
+    elif latest_cycle.n == 0:
+        tasks.append(
+            Task(
+                _("Import the scores of %(cycle)s.") % {"cycle": latest_cycle.name},
+                reverse("schools:cycle_import", args=[latest_cycle.pk]),
+                urgent=True,
+            )
+        )
+    without_evaluation = sum(1 for r in results if not r.has_evaluation)
+    if without_evaluation:
+        tasks.append(
+            Task(
+                _("%(count)s schools have no evaluation on record.")
+                % {"count": without_evaluation},
+                reverse("schools:list") + "?eligibility=ineligible",
+            )
+        )
+    return Section(
+        role=Role.MINISTRY,
+        template="home/_ministry.html",
+        context={
+            "school_count": len(all_schools),
+            "eligible_count": sum(1 for r in results if r.eligible),
+            "mandatory_count": sum(1 for r in results if r.items_8_9_mandatory),
+            "focus_count": sum(1 for s in all_schools if s.focus_support),
+            "recent_audit": AuditEntry.objects.select_related("actor", "school")[:8],
+            "latest_cycle": latest_cycle,
+            **status,
+        },
+        tasks=tasks,
+    )
+
+
+def inspector_section(user) -> Section:
+    county_schools = list(
+        School.objects.filter(county_id__in=user.county_ids(), is_active=True)
+        .select_related("county")
+        .prefetch_related(schools.evaluation_prefetch())
+        .order_by("code")
+    )
+    rows = [(s, schools.school_eligibility(s)) for s in county_schools]
+    counties = [g.county for g in user.grants_of(Role.INSPECTOR)]
+    return Section(
+        role=Role.INSPECTOR,
+        template="home/_inspector.html",
+        context={"rows": rows, "counties": counties},
+        tasks=[],
+    )
+
+
+def grant_section(user, role, template) -> Section:
+    return Section(
+        role=role,
+        template=template,
+        context={"grants": user.grants_of(role), **programme_status()},
+    )
+
+
+def home_sections(user) -> list[Section]:
+    sections: list[Section] = []
+    if user.has_role(Role.MINISTRY):
+        sections.append(ministry_section(user))
+    sections += school_section(user, Role.COORDINATOR)
+    sections += school_section(user, Role.PRINCIPAL)
+    if user.has_role(Role.COMMITTEE):
+        sections.append(grant_section(user, Role.COMMITTEE, "home/_committee.html"))
+    if user.has_role(Role.INSPECTOR):
+        sections.append(inspector_section(user))
+    if user.has_role(Role.ADVISOR):
+        sections.append(grant_section(user, Role.ADVISOR, "home/_advisor.html"))
+    if user.has_role(Role.PANEL):
+        sections.append(grant_section(user, Role.PANEL, "home/_panel.html"))
+    return sections

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+DEMO_MODULES = ["portal.demo"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). Refuses to run with DJANGO_DEBUG off."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo loads demo accounts with a known password: it runs only with "
+                "DJANGO_DEBUG on, never on a production database."
+            )
+        from importlib import import_module
+
+        for name in DEMO_MODULES:
+            import_module(name).seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data ready. Accounts (password portal-demo): ministry, school, "
+                "principal, reviewer, advisor, inspector, panel."
+            )
+        )

@@ -1,0 +1,150 @@
+"""The programme's calendar: ROC years, academic years, semesters and fiscal years.
+
+SCHED-2: academic year N (學年度, ROC) runs from 1 August of N+1911 to 31 July of
+the next year; semester 1 is August–January, semester 2 February–July.
+BUD-3: a fiscal year (會計年度) is a calendar year; academic year N is split
+between fiscal year N (August–December) and fiscal year N+1 (January–July).
+APP-3: dates and times are judged in Asia/Taipei.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+ROC_OFFSET = 1911
+
+
+def roc_to_gregorian(roc_year: int) -> int:
+    return roc_year + ROC_OFFSET
+
+
+def gregorian_to_roc(year: int) -> int:
+    if year <= ROC_OFFSET:
+        raise ValueError("The ROC calendar starts in 1912.")
+    return year - ROC_OFFSET
+
+
+def taipei_now() -> dt.datetime:
+    return timezone.now().astimezone(TAIPEI)
+
+
+def taipei_today() -> dt.date:
+    return taipei_now().date()
+
+
+def taipei_date(moment: dt.datetime | dt.date) -> dt.date:
+    """The calendar date in Taipei of an aware datetime (a date is returned as is)."""
+    if isinstance(moment, dt.datetime):
+        if timezone.is_naive(moment):
+            raise ValueError("An aware datetime is needed.")
+        return moment.astimezone(TAIPEI).date()
+    return moment
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight in Taipei at the start of ``day``, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=TAIPEI)
+
+
+@dataclass(frozen=True, order=True)
+class FiscalPart:
+    """The part of an academic year that falls in one fiscal year (BUD-3)."""
+
+    fiscal_year: int  # ROC
+    start: dt.date
+    end: dt.date  # inclusive
+
+
+@dataclass(frozen=True, order=True)
+class AcademicYear:
+    roc: int
+
+    @classmethod
+    def of(cls, moment: dt.datetime | dt.date) -> AcademicYear:
+        day = taipei_date(moment)
+        start_year = day.year if day.month >= 8 else day.year - 1
+        return cls(gregorian_to_roc(start_year))
+
+    @classmethod
+    def current(cls) -> AcademicYear:
+        return cls.of(taipei_now())
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(roc_to_gregorian(self.roc), 8, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(roc_to_gregorian(self.roc) + 1, 7, 31)
+
+    @property
+    def semesters(self) -> tuple[Semester, Semester]:
+        return (Semester(self.roc, 1), Semester(self.roc, 2))
+
+    @property
+    def fiscal_parts(self) -> tuple[FiscalPart, FiscalPart]:
+        g = roc_to_gregorian(self.roc)
+        return (
+            FiscalPart(self.roc, dt.date(g, 8, 1), dt.date(g, 12, 31)),
+            FiscalPart(self.roc + 1, dt.date(g + 1, 1, 1), dt.date(g + 1, 7, 31)),
+        )
+
+    def contains(self, moment: dt.datetime | dt.date) -> bool:
+        return self.start <= taipei_date(moment) <= self.end
+
+    def __str__(self) -> str:
+        return str(self.roc)
+
+
+@dataclass(frozen=True, order=True)
+class Semester:
+    academic_year: int  # ROC
+    number: int  # 1 or 2
+
+    def __post_init__(self):
+        if self.number not in (1, 2):
+            raise ValueError("A semester is 1 or 2.")
+
+    @classmethod
+    def of(cls, moment: dt.datetime | dt.date) -> Semester:
+        day = taipei_date(moment)
+        year = AcademicYear.of(day)
+        return cls(year.roc, 1 if day.month >= 8 or day.month == 1 else 2)
+
+    @classmethod
+    def current(cls) -> Semester:
+        return cls.of(taipei_now())
+
+    @property
+    def start(self) -> dt.date:
+        g = roc_to_gregorian(self.academic_year)
+        return dt.date(g, 8, 1) if self.number == 1 else dt.date(g + 1, 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        g = roc_to_gregorian(self.academic_year)
+        return dt.date(g + 1, 1, 31) if self.number == 1 else dt.date(g + 1, 7, 31)
+
+    def next(self) -> Semester:
+        if self.number == 1:
+            return Semester(self.academic_year, 2)
+        return Semester(self.academic_year + 1, 1)
+
+    def contains(self, moment: dt.datetime | dt.date) -> bool:
+        return self.start <= taipei_date(moment) <= self.end
+
+
+def fiscal_year_of(moment: dt.datetime | dt.date) -> int:
+    """The ROC fiscal year (a calendar year) of a date."""
+    return gregorian_to_roc(taipei_date(moment).year)
+
+
+def default_window(academic_year: int) -> tuple[dt.date, dt.date]:
+    """APP-3: plans for academic year N are filed 1 April – 30 June before it starts."""
+    g = roc_to_gregorian(academic_year)
+    return dt.date(g, 4, 1), dt.date(g, 6, 30)

@@ -1,0 +1,303 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.access import paginate, require, visible_or_404
+from portal.documents.selectors import documents_for
+
+from . import selectors, services
+from .constants import EVALUATION_ITEMS
+from .enums import ImportKind, ImportStatus
+from .forms import CycleForm, SchoolFilter, SchoolForm, ScoresForm, UploadForm
+from .models import EvaluationCycle, ImportBatch, School
+from .tables import TableError
+
+
+def school_list(request):
+    require(request, "schools.list_schools")
+    filterset = SchoolFilter(request.GET, queryset=selectors.school_list(user=request.user))
+    schools = list(filterset.qs)
+    rows = [(school, selectors.school_eligibility(school)) for school in schools]
+    wanted = filterset.form.cleaned_data.get("eligibility") if filterset.is_bound else ""
+    if filterset.form.is_valid() and wanted:
+        keep = {
+            "eligible": lambda e: e.eligible,
+            "ineligible": lambda e: not e.eligible,
+            "mandatory_8_9": lambda e: e.items_8_9_mandatory,
+        }[wanted]
+        rows = [(s, e) for s, e in rows if keep(e)]
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, rows, per_page=50),
+            "total": len(rows),
+            "eligible_count": sum(1 for _s, e in rows if e.eligible),
+        },
+    )
+
+
+def school_detail(request, code):
+    try:
+        school = selectors.school_detail(code)
+    except School.DoesNotExist:
+        school = None
+    visible_or_404(request, "schools.view_school", school)
+    eligibility = selectors.school_eligibility(school)
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "eligibility": eligibility,
+            "evaluations": [
+                (e, selectors.eligibility_from_evaluation(e)) for e in school.evaluation_list
+            ],
+            "documents": documents_for(school, kind="school_profile"),
+            "can_edit": request.user.has_perm("schools.change_school", school),
+            "can_request_pdf": request.user.has_perm("schools.request_profile_pdf", school),
+        },
+    )
+
+
+def school_create(request):
+    require(request, "schools.add_school")
+    form = SchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_save(school=form.instance, by=request.user, is_new=True)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The school was added."))
+            return redirect(school)
+    return render(request, "schools/school_form.html", {"form": form})
+
+
+def school_edit(request, code):
+    school = get_object_or_404(School, code=code)
+    visible_or_404(request, "schools.view_school", school)
+    require(request, "schools.change_school", school)
+    form = SchoolForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_save(school=form.instance, by=request.user, is_new=False)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The school's data was saved."))
+            return redirect(school)
+    return render(request, "schools/school_form.html", {"form": form, "school": school})
+
+
+def school_import(request):
+    require(request, "schools.import_schools")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.schools_import_preview(
+                upload=form.cleaned_data["file"], by=request.user
+            )
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("schools:import_preview", batch.pk)
+    return render(
+        request,
+        "schools/import_upload.html",
+        {
+            "form": form,
+            "kind": ImportKind.SCHOOLS,
+            "columns": services.DIRECTORY_COLUMNS,
+            "required": services.DIRECTORY_REQUIRED,
+            "recent": ImportBatch.objects.filter(kind=ImportKind.SCHOOLS).select_related(
+                "uploaded_by"
+            )[:10],
+        },
+    )
+
+
+def import_preview(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.select_related("cycle", "uploaded_by"), pk=pk)
+    perm = (
+        "schools.import_schools"
+        if batch.kind == ImportKind.SCHOOLS
+        else "schools.manage_evaluations"
+    )
+    require(request, perm)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "discard":
+                services.import_discard(batch=batch, by=request.user)
+                messages.info(request, _("The import was discarded; nothing was changed."))
+            elif batch.kind == ImportKind.SCHOOLS:
+                counts = services.schools_import_apply(batch=batch, by=request.user)
+                messages.success(request, _import_summary(counts))
+            else:
+                counts = services.scores_import_apply(batch=batch, by=request.user)
+                messages.success(request, _import_summary(counts))
+        except services.ImportApplyError as exc:
+            messages.error(request, str(exc))
+        return redirect("schools:import_preview", batch.pk)
+    items = list(batch.cycle.items.order_by("number")) if batch.cycle_id else []
+    return render(
+        request,
+        "schools/import_preview.html",
+        {"batch": batch, "items": items, "ImportStatus": ImportStatus, "ImportKind": ImportKind},
+    )
+
+
+def _import_summary(counts):
+    return (
+        _("The import was applied: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        % counts
+    )
+
+
+# --- Evaluation cycles ----------------------------------------------------------
+
+
+def cycle_list(request):
+    require(request, "schools.manage_evaluations")
+    cycles = EvaluationCycle.objects.annotate(
+        school_count=Count("evaluations", distinct=True), item_count=Count("items", distinct=True)
+    ).order_by("-start_year", "-pk")
+    return render(request, "schools/cycle_list.html", {"cycles": cycles})
+
+
+def cycle_create(request):
+    require(request, "schools.manage_evaluations")
+    form = CycleForm(request.POST or None, initial={"items": "\n".join(EVALUATION_ITEMS)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(
+                name=form.cleaned_data["name"],
+                start_year=form.cleaned_data["start_year"],
+                end_year=form.cleaned_data["end_year"],
+                published_on=form.cleaned_data["published_on"],
+                item_names=form.cleaned_data["items"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The evaluation cycle was created."))
+            return redirect(cycle)
+    return render(request, "schools/cycle_form.html", {"form": form})
+
+
+def cycle_edit(request, pk):
+    require(request, "schools.manage_evaluations")
+    cycle = get_object_or_404(EvaluationCycle, pk=pk)
+    locked = cycle.evaluations.exists()
+    form = CycleForm(
+        request.POST or None,
+        instance=cycle,
+        items_locked=locked,
+        initial={"items": "\n".join(i.name for i in cycle.items.order_by("number"))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_update(
+                cycle=form.instance,
+                by=request.user,
+                item_names=None if locked else form.cleaned_data["items"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The evaluation cycle was saved."))
+            return redirect(cycle)
+    return render(request, "schools/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+def cycle_detail(request, pk):
+    require(request, "schools.manage_evaluations")
+    cycle = get_object_or_404(EvaluationCycle, pk=pk)
+    results = selectors.cycle_results(cycle)
+    return render(
+        request,
+        "schools/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "items": list(cycle.items.order_by("number")),
+            "results": results,
+            "eligible_count": sum(1 for _e, el in results if el.eligible),
+            "mandatory_count": sum(1 for _e, el in results if el.items_8_9_mandatory),
+        },
+    )
+
+
+def cycle_import(request, pk):
+    require(request, "schools.manage_evaluations")
+    cycle = get_object_or_404(EvaluationCycle, pk=pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    items = list(cycle.items.order_by("number"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.scores_import_preview(
+                cycle=cycle, upload=form.cleaned_data["file"], by=request.user
+            )
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("schools:import_preview", batch.pk)
+    return render(
+        request,
+        "schools/import_upload.html",
+        {
+            "form": form,
+            "cycle": cycle,
+            "kind": ImportKind.EVALUATION_SCORES,
+            "columns": ["代碼", "學校名稱", *[i.name for i in items], "總平均"],
+            "required": ["代碼", *[i.name for i in items]],
+            "recent": ImportBatch.objects.filter(cycle=cycle).select_related("uploaded_by")[:10],
+        },
+    )
+
+
+def evaluation_edit(request, pk, code):
+    require(request, "schools.manage_evaluations")
+    cycle = get_object_or_404(EvaluationCycle, pk=pk)
+    school = get_object_or_404(School, code=code)
+    items = list(cycle.items.order_by("number"))
+    evaluation = cycle.evaluations.filter(school=school).prefetch_related("scores__item").first()
+    initial = {s.item.number: s.score for s in evaluation.scores.all()} if evaluation else {}
+    form = ScoresForm(request.POST or None, items=items, initial_scores=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_set_scores(
+                cycle=cycle, school=school, scores=form.scores(), by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The scores of %(school)s were saved.") % {"school": school.name}
+            )
+            return redirect(cycle)
+    return render(
+        request,
+        "schools/evaluation_form.html",
+        {"form": form, "cycle": cycle, "school": school, "evaluation": evaluation},
+    )
+
+
+@require_POST
+def school_profile_pdf(request, code):
+    from portal.documents.services import document_request
+
+    school = get_object_or_404(School, code=code)
+    visible_or_404(request, "schools.view_school", school)
+    require(request, "schools.request_profile_pdf", school)
+    with transaction.atomic():
+        document = document_request(kind="school_profile", target=school, by=request.user)
+    if request.htmx:
+        return render(request, "documents/_status.html", {"document": document})
+    return redirect(document)

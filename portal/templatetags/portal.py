@@ -1,0 +1,118 @@
+"""Template filters and tags: ROC years and dates, scores, languages, links."""
+
+import datetime as dt
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone, translation
+
+from portal.programme import calendar
+
+register = template.Library()
+
+
+def _chinese():
+    return (translation.get_language() or "zh-hant").lower().startswith("zh")
+
+
+@register.filter
+def roc_year(value):
+    """103 → 103學年度 (academic year, SCHED-2); in English, AY 103 (2014–15)."""
+    if value in (None, ""):
+        return ""
+    roc = int(value)
+    if _chinese():
+        return f"{roc}學年度"
+    start = calendar.roc_to_gregorian(roc)
+    return f"AY {roc} ({start}–{str(start + 1)[-2:]})"
+
+
+@register.filter
+def fiscal_year(value):
+    """104 → 104會計年度 (fiscal year, BUD-3); in English, FY 104 (2015)."""
+    if value in (None, ""):
+        return ""
+    roc = int(value)
+    if _chinese():
+        return f"{roc}會計年度"
+    return f"FY {roc} ({calendar.roc_to_gregorian(roc)})"
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@register.filter
+def roc_date(value):
+    """A date with the ROC year: 103年4月1日; in English, 1 Apr 2014."""
+    if not value:
+        return ""
+    day = _as_date(value)
+    if _chinese():
+        return f"{calendar.gregorian_to_roc(day.year)}年{day.month}月{day.day}日"
+    return f"{day.day} {day:%b} {day.year}"
+
+
+@register.filter
+def roc_datetime(value):
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{roc_date(local)} {local:%H:%M}"
+
+
+@register.filter
+def score(value):
+    """A score or an average with 2 decimals, never rounded up past a threshold.
+
+    Averages are exact (EVAL-1); 89.99875 shows as 89.99 so that the page never
+    shows 90.00 for a school below 90.
+    """
+    if value in (None, ""):
+        return "—"
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError):
+        return value
+    return f"{number.quantize(Decimal('0.01'), rounding=ROUND_DOWN)}"
+
+
+@register.filter
+def is_exact_2dp(value):
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError):
+        return True
+    return number == number.quantize(Decimal("0.01"))
+
+
+@register.simple_tag(takes_context=True)
+def html_lang(context):
+    """The BCP 47 tag for <html lang>: zh-Hant or en."""
+    code = translation.get_language() or "zh-hant"
+    return "zh-Hant" if code.lower().startswith("zh") else code
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (for pagination and sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    if mapping is None:
+        return None
+    if not hasattr(mapping, "get"):
+        return None
+    value = mapping.get(key)
+    return mapping.get(str(key)) if value is None else value

@@ -1,0 +1,1 @@
+"""The committee, its two rounds of scoring, and the decision."""

@@ -1,0 +1,167 @@
+"""Shared fixtures: users of every role, a browser, and Celery running in-process."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import (
+    CountyFactory,
+    SchoolFactory,
+    UserFactory,
+    evaluated_school,
+    grant,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_in_process():
+    """Tasks run in-process unless a test starts a real worker."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = False
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Generated files go to a fresh folder per test."""
+    location = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return location
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory()
+
+
+@pytest.fixture
+def school(db):
+    """An eligible school (every item ≥ 80, total average under 90)."""
+    return evaluated_school(scores=["85"] * 8)
+
+
+@pytest.fixture
+def other_school(db):
+    return evaluated_school(scores=["86"] * 8)
+
+
+@pytest.fixture
+def ministry(db):
+    return grant(UserFactory(username="ministry-user"), "ministry")
+
+
+@pytest.fixture
+def coordinator(school):
+    return grant(UserFactory(username="coordinator-user"), "coordinator", school=school)
+
+
+@pytest.fixture
+def principal(school):
+    return grant(UserFactory(username="principal-user"), "principal", school=school)
+
+
+@pytest.fixture
+def committee_member(db):
+    return grant(
+        UserFactory(username="reviewer-user"),
+        "committee",
+        committee_category="expert",
+        affiliation="國立臺灣師範大學",
+    )
+
+
+@pytest.fixture
+def advisor(db):
+    return grant(UserFactory(username="advisor-user"), "advisor", affiliation="國立彰化師範大學")
+
+
+@pytest.fixture
+def inspector(school):
+    return grant(UserFactory(username="inspector-user"), "inspector", county=school.county)
+
+
+@pytest.fixture
+def panel_member(db):
+    return grant(UserFactory(username="panel-user"), "panel")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a test client in as a user: ``client_for(user)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.DEBUG = False
+    context = browser.new_context(base_url=live_server.url, locale="zh-TW")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log in through the real form: ``login(page, username)``."""
+
+    def do_login(username, password="portal-test-pw"):
+        page.goto("/accounts/login/")
+        page.get_by_label("帳號").fill(username)
+        page.get_by_label("密碼").fill(password)
+        page.get_by_role("button", name="登入").click()
+        page.wait_for_load_state()
+        return page
+
+    return do_login
+
+
+__all__ = ["SchoolFactory"]
