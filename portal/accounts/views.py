@@ -99,7 +99,8 @@ def user_create(request):
         messages.success(
             request,
             _(
-                "The account %(username)s was created. Add its roles, then send it a link to set a password."
+                "The account %(username)s was created. Add its roles, then send it a link "
+                "to set a password."
             )
             % {"username": user.username},
         )
