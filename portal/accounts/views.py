@@ -46,7 +46,7 @@ class UserFilter(django_filters.FilterSet):
         label=gettext_lazy("Account active"),
         widget=forms.Select(
             choices=[
-                ("", "---------"),
+                ("", gettext_lazy("All")),
                 ("true", gettext_lazy("Yes")),
                 ("false", gettext_lazy("No")),
             ]

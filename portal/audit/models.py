@@ -83,6 +83,12 @@ class AuditEntry(models.Model):
         raise AuditTrailIsAppendOnly("The audit trail cannot be deleted.")
 
     @property
+    def action_label(self):
+        from .labels import action_label
+
+        return action_label(self.action)
+
+    @property
     def changes(self):
         """(field, before, after) for every field that differs."""
         before = self.before or {}

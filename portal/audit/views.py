@@ -8,11 +8,12 @@ from portal.access import paginate, require
 from portal.accounts.models import User
 from portal.schools.models import School
 
+from .labels import action_choices
 from .models import AuditEntry
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action"))
+    action = django_filters.ChoiceFilter(choices=action_choices, label=_("Action"))
     actor = django_filters.ModelChoiceFilter(
         queryset=User.objects.order_by("username"), label=_("Who")
     )

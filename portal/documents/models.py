@@ -68,7 +68,10 @@ class GeneratedDocument(models.Model):
         ]
 
     def __str__(self):
-        return self.file_name or f"{self.kind} #{self.pk}"
+        from .registry import get_kind
+
+        kind = get_kind(self.kind)
+        return self.file_name or f"{kind.label if kind else self.kind} #{self.pk}"
 
     def get_absolute_url(self):
         return reverse("documents:detail", args=[self.pk])

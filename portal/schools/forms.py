@@ -119,7 +119,7 @@ class SchoolFilter(django_filters.FilterSet):
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Public or private"))
     focus_support = django_filters.BooleanFilter(
         label=_("Focus support"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
     eligibility = django_filters.ChoiceFilter(
         choices=ELIGIBILITY_CHOICES, label=_("Eligibility"), method="keep"

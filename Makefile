@@ -1,0 +1,63 @@
+# The portal's two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test install system-deps migrate demo lint format messages check-deploy worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	scripts/system-deps.sh
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+## Serve the portal at http://127.0.0.1:$(PORT) on the embedded default (SQLite, in-process tasks).
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole test suite; uses DATABASE_URL and REDIS_URL when they are set.
+test: install
+	scripts/system-deps.sh --test
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Refresh locale/zh_Hant from the source strings, then compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hant --ignore=.venv --ignore=static --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## A Celery worker with beat, for running on Redis (REDIS_URL must be set).
+worker: install
+	$(BIN)/celery -A portal worker -B -l info
+
+check-deploy: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=portal.example.gov.tw \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
