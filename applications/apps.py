@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def ready(self):
+        from portal.audit.labels import register
+
+        from . import reports  # noqa: F401  (registers the plan PDF)
+        from .labels import AUDIT_LABELS
+
+        register(AUDIT_LABELS)

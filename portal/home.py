@@ -55,21 +55,78 @@ def school_section(user, role) -> list[Section]:
         .prefetch_related(schools.evaluation_prefetch())
     ):
         eligibility = schools.school_eligibility(school)
-        tasks = [
-            Task(
-                _("Check that your school's basic data is correct."),
-                reverse("schools:detail", args=[school.code]),
-            )
-        ]
+        plans = plan_tasks(school, role, eligibility)
         sections.append(
             Section(
                 role=role,
                 template="home/_school.html",
-                context={"school": school, "eligibility": eligibility, "role": role},
-                tasks=tasks,
+                context={
+                    "school": school,
+                    "eligibility": eligibility,
+                    "role": role,
+                    "plans": plans["plans"],
+                    "programme": programme_status(),
+                },
+                tasks=plans["tasks"],
             )
         )
     return sections
+
+
+def plan_tasks(school, role, eligibility) -> dict:
+    """What the school's coordinator or principal should do next with its plans."""
+    from applications.enums import EDITABLE, PlanStatus
+    from applications.models import Plan
+    from applications.services import open_phase
+
+    plans = list(
+        Plan.objects.filter(school=school).select_related("phase").order_by("-phase__start_year")
+    )
+    tasks = []
+    phase = open_phase()
+    has_open = phase is not None and any(p.phase_id == phase.pk for p in plans)
+    if role == Role.COORDINATOR and phase and not has_open and eligibility.eligible:
+        tasks.append(
+            Task(
+                _("Start your school's plan for %(phase)s.") % {"phase": phase.name},
+                reverse("applications:plan_start", args=[school.code]),
+                urgent=True,
+            )
+        )
+    for plan in plans:
+        url = reverse("applications:plan_detail", args=[plan.pk])
+        if role == Role.COORDINATOR and plan.status in EDITABLE:
+            text = (
+                _("The ministry returned the plan for %(phase)s: revise and resubmit it.")
+                if plan.status == PlanStatus.RETURNED
+                else _("Finish writing the plan for %(phase)s and send it to the principal.")
+            )
+            tasks.append(Task(text % {"phase": plan.phase.name}, url, urgent=True))
+        if role == Role.PRINCIPAL and plan.status == PlanStatus.AWAITING_PRINCIPAL:
+            tasks.append(
+                Task(
+                    _("The plan for %(phase)s awaits your approval.") % {"phase": plan.phase.name},
+                    url,
+                    urgent=True,
+                )
+            )
+        if role == Role.COORDINATOR and plan.budget_revision_due:
+            tasks.append(
+                Task(
+                    _("Revise the budget of %(phase)s to fit the approved amounts.")
+                    % {"phase": plan.phase.name},
+                    reverse("applications:budget", args=[plan.pk]),
+                    urgent=True,
+                )
+            )
+    if not tasks and role == Role.COORDINATOR:
+        tasks.append(
+            Task(
+                _("Check that your school's basic data is correct."),
+                reverse("schools:detail", args=[school.code]),
+            )
+        )
+    return {"plans": plans, "tasks": tasks}
 
 
 def ministry_section(user) -> Section:

@@ -38,6 +38,14 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         return []
     items = [NavItem(_("Home"), reverse("home"), "house", "/")]
     items += _school_items(user)
+    if user.has_perm("applications.list_all_plans"):
+        items.append(
+            NavItem(_("Applications"), reverse("applications:plan_list"), "folder2-open", "/plans/")
+        )
+    elif user.school_ids():
+        items.append(
+            NavItem(_("Plans"), reverse("applications:plan_list"), "folder2-open", "/plans/")
+        )
     if user.has_perm("schools.list_schools"):
         label = _("Schools") if user.has_role(Role.MINISTRY) else _("Schools in my area")
         items.append(NavItem(label, reverse("schools:list"), "buildings", "/schools/"))

@@ -211,6 +211,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Generated documents and attachments live outside any public URL: they are
 # served only through views that check who may see them.
 PRIVATE_MEDIA_ROOT = env.path("PORTAL_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# No media URL at all: a storage's base_url of None otherwise falls back to MEDIA_URL ("/"),
+# which would give every private file a public-looking URL. With None, ``file.url`` raises.
+MEDIA_URL = None
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -239,6 +242,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 CRISPY_FAIL_SILENTLY = not DEBUG
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Security ---------------------------------------------------------------
 
@@ -279,6 +283,9 @@ CONTENT_SECURITY_POLICY = {
 PORTAL_ELIGIBILITY_ITEM_MINIMUM = "80"
 # ITEM-3: a total average at or above this makes items 8 and 9 mandatory.
 PORTAL_ITEMS_8_9_TOTAL_AVERAGE = "90"
+# BUD-4: administrative overhead is capped at this share of 業務費.
+PORTAL_BUDGET_OVERHEAD_CAP = env("PORTAL_BUDGET_OVERHEAD_CAP", default="0.15")
+PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

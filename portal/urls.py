@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("portal.accounts.urls")),
     path("", include("portal.schools.urls")),
+    path("", include("applications.urls")),
     path("programme/", include("portal.programme.urls")),
     path("audit/", include("portal.audit.urls")),
     path("documents/", include("portal.documents.urls")),

@@ -215,8 +215,12 @@ def schools_import_preview(*, upload, by) -> ImportBatch:
     )
 
 
-def _lock_batch(batch: ImportBatch, kind: str) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+def _check_batch(batch: ImportBatch, kind: str) -> ImportBatch:
+    """Refuse an import of another kind, one already applied or discarded, or one with errors.
+
+    Checked before re-validating too, so that a file with errors is refused as such and
+    its preview is not rewritten.
+    """
     if batch.kind != kind:
         raise ImportApplyError(_("This is not an import of that kind."))
     if batch.status != ImportStatus.PREVIEWED:
@@ -224,6 +228,10 @@ def _lock_batch(batch: ImportBatch, kind: str) -> ImportBatch:
     if batch.error_count:
         raise ImportApplyError(_("An import with errors cannot be applied: fix the file first."))
     return batch
+
+
+def _lock_batch(batch: ImportBatch, kind: str) -> ImportBatch:
+    return _check_batch(ImportBatch.objects.select_for_update().get(pk=batch.pk), kind)
 
 
 def _recheck(batch: ImportBatch, rows: list[dict]) -> None:
@@ -242,6 +250,7 @@ def _recheck(batch: ImportBatch, rows: list[dict]) -> None:
 
 def schools_import_apply(*, batch: ImportBatch, by) -> dict[str, int]:
     """Apply a previewed directory import: every row or none."""
+    batch = _check_batch(ImportBatch.objects.get(pk=batch.pk), ImportKind.SCHOOLS)
     records = [
         {
             "_row": r["row"],
@@ -525,6 +534,7 @@ def scores_import_preview(*, cycle: EvaluationCycle, upload, by) -> ImportBatch:
 
 def scores_import_apply(*, batch: ImportBatch, by) -> dict[str, int]:
     """Apply a previewed scores import: every row or none."""
+    batch = _check_batch(ImportBatch.objects.get(pk=batch.pk), ImportKind.EVALUATION_SCORES)
     cycle = batch.cycle
     items = list(cycle.items.order_by("number"))
     table = Table(

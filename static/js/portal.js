@@ -50,3 +50,16 @@
     if (event.target instanceof Element) init(event.target);
   });
 })();
+
+// Sub-plan form: show the guidance of the item chosen.
+(function () {
+  "use strict";
+  function sync(select) {
+    document.querySelectorAll("[data-item-guidance]").forEach(function (block) {
+      block.hidden = block.dataset.itemGuidance !== select.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-item-select]")) sync(event.target);
+  });
+})();

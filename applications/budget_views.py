@@ -1,0 +1,491 @@
+"""The budget page: lines added, changed and removed in place (htmx), totals, Excel."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.access import require
+from portal.forms import PortalForm
+from portal.schools.tables import TableError, read_table, require_headers
+
+from . import budget, services
+from .budget import EditConflict, budget_lines, budget_problems, budget_summary
+from .enums import EXPENSE_ORDER, ExpenseType, FiscalHalf, SectionKey
+from .models import BudgetLine
+from .sections import SignoffForm
+from .views import can_edit, can_edit_budget, get_plan, plan_context
+
+
+class BudgetLineForm(forms.Form):
+    """One line's fields; the rules are checked by ``budget.clean_line_values``."""
+
+    sub_plan = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Sub-plan"))
+    academic_year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Academic year"))
+    expense_type = forms.ChoiceField(
+        choices=[(t.value, t.label) for t in EXPENSE_ORDER], label=gettext_lazy("Expense type")
+    )
+    name = forms.CharField(max_length=100, label=gettext_lazy("Item"))
+    unit = forms.CharField(max_length=20, label=gettext_lazy("Unit"))
+    quantity = forms.DecimalField(max_digits=10, decimal_places=2, label=gettext_lazy("Quantity"))
+    unit_price = forms.DecimalField(
+        max_digits=14, decimal_places=3, label=gettext_lazy("Unit price (NT$ thousand)")
+    )
+    subsidy = forms.DecimalField(
+        max_digits=14, decimal_places=3, label=gettext_lazy("Subsidy (NT$ thousand)")
+    )
+    fiscal_half = forms.ChoiceField(choices=FiscalHalf.choices, label=gettext_lazy("Spent in"))
+    purpose = forms.CharField(max_length=300, required=False, label=gettext_lazy("Purpose"))
+    revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["sub_plan"].queryset = plan.subplans.order_by("item", "order", "pk")
+        self.fields["sub_plan"].label_from_instance = lambda s: f"{s.item}-{s.title}"
+        self.fields["academic_year"].choices = [(y, str(y)) for y in plan.phase.years]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.cleaned_line = budget.clean_line_values(self.plan, data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    self.add_error(field if field in self.fields else None, error)
+        return data
+
+
+def _page_context(request, plan, **extra):
+    lines = budget_lines(plan)
+    subplans = list(plan.subplans.order_by("item", "order", "pk"))
+    summary = budget_summary(plan, lines=lines, subplans=subplans)
+    signoff = plan.sections.get(key=SectionKey.SIGNOFF)
+    editable = can_edit(request, plan)
+    signoff_form = SignoffForm(initial=signoff.data)
+    if not editable:
+        for field in signoff_form.fields.values():
+            field.disabled = True
+    context = plan_context(
+        request,
+        plan,
+        "budget",
+        summary=summary,
+        lines_by_year={y.year: y.lines for y in summary.years},
+        problems=budget_problems(plan, summary),
+        subplans=subplans,
+        new_forms={
+            year: BudgetLineForm(plan=plan, initial={"academic_year": year}, prefix=f"new{year}")
+            for year in plan.phase.years
+        },
+        signoff=signoff,
+        signoff_form=signoff_form,
+        approved={y.academic_year: y.approved_amount for y in plan.years.all()},
+        cap_percent=(budget.overhead_cap() * 100).normalize(),
+        **extra,
+    )
+    # The lines may also change after an approval below the request (BUD-5).
+    context["can_edit_lines"] = can_edit_budget(request, plan)
+    return context
+
+
+def budget_page(request, pk):
+    plan = get_plan(request, pk)
+    return render(request, "applications/budget.html", _page_context(request, plan))
+
+
+def _totals_response(request, plan, template, context, status=200):
+    """A fragment, plus the year's totals and the warnings swapped in out of band."""
+    page = _page_context(request, plan)
+    return render(
+        request,
+        template,
+        {**page, **context, "oob": True},
+        status=status,
+    )
+
+
+@require_POST
+def line_create(request, pk):
+    plan = get_plan(request, pk, "applications.edit_plan")
+    year = _year(request, plan)
+    form = BudgetLineForm(request.POST, plan=plan, prefix=f"new{year}")
+    if form.is_valid():
+        try:
+            line = budget.budget_line_save(
+                plan=plan, line=None, values=form.cleaned_line, revision=None, by=request.user
+            )
+        except services.PlanError as exc:
+            return _refuse(request, plan, str(exc))
+        if not request.htmx:
+            messages.success(request, _("The line was added."))
+            return redirect("applications:budget", plan.pk)
+        fresh = BudgetLineForm(plan=plan, initial=_defaults_after(line), prefix=f"new{year}")
+        return _totals_response(
+            request,
+            plan,
+            "applications/budget/_created.html",
+            {"line": line, "year": year, "form": fresh},
+        )
+    if not request.htmx:
+        messages.error(request, _("The line was not added: check the fields marked in red."))
+        return render(request, "applications/budget.html", _page_context(request, plan), status=422)
+    return render(
+        request,
+        "applications/budget/_new_form.html",
+        {"plan": plan, "form": form, "year": year, "can_edit_lines": True},
+        status=422,
+    )
+
+
+def _year(request, plan):
+    for key in request.POST:
+        if key.startswith("new") and key.endswith("-academic_year"):
+            try:
+                year = int(request.POST[key])
+            except ValueError:
+                break
+            if year in plan.phase.years:
+                return year
+    raise Http404
+
+
+def _defaults_after(line):
+    """The next line starts with the last one's sub-plan, type and timing: rows go in fast."""
+    return {
+        "academic_year": line.academic_year,
+        "sub_plan": line.sub_plan_id,
+        "expense_type": line.expense_type,
+        "fiscal_half": line.fiscal_half,
+    }
+
+
+def line_detail(request, pk, line_pk):
+    plan = get_plan(request, pk)
+    line = get_object_or_404(BudgetLine.objects.select_related("sub_plan"), pk=line_pk, plan=plan)
+    if request.method == "POST":
+        require(request, "applications.edit_plan", plan)
+        form = BudgetLineForm(request.POST, plan=plan, prefix=f"line{line.pk}")
+        if form.is_valid():
+            try:
+                line = budget.budget_line_save(
+                    plan=plan,
+                    line=line,
+                    values=form.cleaned_line,
+                    revision=form.cleaned_data.get("revision"),
+                    by=request.user,
+                )
+            except EditConflict as exc:
+                return _conflict(request, plan, line, form, exc.current)
+            except services.PlanError as exc:
+                return _refuse(request, plan, str(exc))
+            return _totals_response(request, plan, "applications/budget/_row.html", {"line": line})
+        return render(
+            request,
+            "applications/budget/_edit_row.html",
+            {"plan": plan, "line": line, "form": form},
+            status=422,
+        )
+    if request.GET.get("edit") and can_edit_budget(request, plan):
+        form = BudgetLineForm(
+            plan=plan,
+            prefix=f"line{line.pk}",
+            initial={
+                "sub_plan": line.sub_plan_id,
+                "academic_year": line.academic_year,
+                "expense_type": line.expense_type,
+                "name": line.name,
+                "unit": line.unit,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "subsidy": line.subsidy,
+                "fiscal_half": line.fiscal_half,
+                "purpose": line.purpose,
+                "revision": line.revision,
+            },
+        )
+        return render(
+            request,
+            "applications/budget/_edit_row.html",
+            {"plan": plan, "line": line, "form": form},
+        )
+    return render(
+        request,
+        "applications/budget/_row.html",
+        {"plan": plan, "line": line, "can_edit_lines": can_edit_budget(request, plan)},
+    )
+
+
+def _conflict(request, plan, line, form, current):
+    """Someone else changed or removed the line: show their version, keep what was typed."""
+    if current is None:
+        return render(
+            request,
+            "applications/budget/_gone_row.html",
+            {"plan": plan, "line": line, "form": form},
+            status=409,
+        )
+    data = form.data.copy()
+    data[f"line{line.pk}-revision"] = current.revision
+    form = BudgetLineForm(data, plan=plan, prefix=f"line{line.pk}")
+    form.is_valid()
+    return render(
+        request,
+        "applications/budget/_edit_row.html",
+        {"plan": plan, "line": current, "form": form, "conflict": current},
+        status=409,
+    )
+
+
+def _refuse(request, plan, message):
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = plan.get_absolute_url()
+        messages.error(request, message)
+        return response
+    messages.error(request, message)
+    return redirect(plan)
+
+
+@require_POST
+def line_delete(request, pk, line_pk):
+    plan = get_plan(request, pk, "applications.edit_plan")
+    line = BudgetLine.objects.filter(pk=line_pk, plan=plan).first()
+    if line is not None:
+        try:
+            budget.budget_line_delete(
+                plan=plan, line=line, revision=_int(request.POST.get("revision")), by=request.user
+            )
+        except EditConflict as exc:
+            if exc.current is None:
+                return _totals_response(request, plan, "applications/budget/_deleted.html", {})
+            return render(
+                request,
+                "applications/budget/_row.html",
+                {
+                    "plan": plan,
+                    "line": exc.current,
+                    "can_edit_lines": True,
+                    "notice": _(
+                        "Someone changed this line since you loaded it: check it before "
+                        "removing it."
+                    ),
+                },
+                status=409,
+            )
+        except services.PlanError as exc:
+            return _refuse(request, plan, str(exc))
+    if not request.htmx:
+        messages.success(request, _("The line was removed."))
+        return redirect("applications:budget", plan.pk)
+    return _totals_response(request, plan, "applications/budget/_deleted.html", {})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+COLUMNS = [
+    "學年度",
+    "子計畫",
+    "經費類別",
+    "項目名稱",
+    "單位",
+    "數量",
+    "單價(仟元)",
+    "總價(仟元)",
+    "補助款(仟元)",
+    "自籌款(仟元)",
+    "會計年度",
+    "說明",
+]
+TYPE_NAMES = {
+    ExpenseType.BUSINESS: "業務費",
+    ExpenseType.ADMIN_OVERHEAD: "行政管理費",
+    ExpenseType.PERSONNEL: "人事費",
+    ExpenseType.MISC: "雜支",
+    ExpenseType.EQUIPMENT: "設備費",
+}
+
+
+def budget_export(request, pk):
+    """The estimate as a workbook: the lines, then the totals the page shows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    plan = get_plan(request, pk)
+    lines = budget_lines(plan)
+    summary = budget_summary(plan, lines=lines)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "經費概算表"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        sheet.append(
+            [
+                line.academic_year,
+                f"{line.sub_plan.item}-{line.sub_plan.title}",
+                TYPE_NAMES[ExpenseType(line.expense_type)],
+                line.name,
+                line.unit,
+                line.quantity,
+                line.unit_price,
+                line.total,
+                line.subsidy,
+                line.own_funds,
+                line.fiscal_year,
+                line.purpose,
+            ]
+        )
+    totals = workbook.create_sheet("合計")
+    totals.append(["學年度", "總價(仟元)", "補助款(仟元)", "自籌款(仟元)"])
+    for year in summary.years:
+        totals.append([year.year, year.money.total, year.money.subsidy, year.money.own_funds])
+    totals.append(["合計", summary.grand.total, summary.grand.subsidy, summary.grand.own_funds])
+    totals.append([])
+    totals.append(["會計年度", "總價(仟元)", "補助款(仟元)", "自籌款(仟元)"])
+    for fiscal, money in summary.by_fiscal_year:
+        totals.append([fiscal, money.total, money.subsidy, money.own_funds])
+    for row in (*sheet.iter_rows(min_row=2), *totals.iter_rows(min_row=2)):
+        for cell in row:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.000"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{plan.school.code}-經費概算表-{plan.phase.start_year}-{plan.phase.end_year}.xlsx"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+class BudgetImportForm(PortalForm):
+    file = forms.FileField(
+        label=gettext_lazy("Workbook"),
+        help_text=gettext_lazy("An Excel workbook (.xlsx) with the columns of the export."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    replace = forms.BooleanField(
+        label=gettext_lazy("I understand that the import replaces every line of the budget."),
+    )
+
+
+def _parse_rows(plan, table):
+    """Each row checked like a line typed on the page; errors by row number."""
+    subplans = {f"{s.item}-{s.title}": s for s in plan.subplans.all()}
+    types = {name: code for code, name in TYPE_NAMES.items()}
+    rows, errors = [], []
+    for record in table.rows:
+        number = record["_row"]
+        try:
+            year = int(record.get("學年度", ""))
+        except ValueError:
+            year = None
+        fiscal = record.get("會計年度", "").strip()
+        values = {
+            "sub_plan": subplans.get(record.get("子計畫", "").strip()),
+            "academic_year": year,
+            "expense_type": types.get(record.get("經費類別", "").strip()),
+            "name": record.get("項目名稱", ""),
+            "unit": record.get("單位", ""),
+            "fiscal_half": (
+                FiscalHalf.FIRST if year is not None and fiscal == str(year) else FiscalHalf.SECOND
+            ),
+            "purpose": record.get("說明", ""),
+        }
+        problems = []
+        for key, column in (
+            ("quantity", "數量"),
+            ("unit_price", "單價(仟元)"),
+            ("subsidy", "補助款(仟元)"),
+        ):
+            try:
+                values[key] = budget._decimal(record.get(column, ""), key)
+            except ValidationError:
+                problems.append(_("%(column)s is not a number") % {"column": column})
+                values[key] = None
+        if values["sub_plan"] is None:
+            problems.append(
+                _("no sub-plan is called “%(name)s”") % {"name": record.get("子計畫", "")}
+            )
+        if values["expense_type"] is None:
+            problems.append(
+                _("“%(name)s” is not an expense type") % {"name": record.get("經費類別", "")}
+            )
+        if year is not None and fiscal and fiscal not in (str(year), str(year + 1)):
+            problems.append(_("the fiscal year must be the academic year or the next"))
+        if not problems:
+            try:
+                rows.append(budget.clean_line_values(plan, values))
+            except ValidationError as exc:
+                problems += [m for msgs in exc.message_dict.values() for m in msgs]
+        if problems:
+            errors.append((number, problems))
+    return rows, errors
+
+
+def budget_import(request, pk):
+    plan = get_plan(request, pk)
+    form = BudgetImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        require(request, "applications.edit_plan", plan)
+        if form.is_valid():
+            try:
+                table = read_table(form.cleaned_data["file"], max_bytes=5 * 1024 * 1024)
+                require_headers(
+                    table,
+                    [
+                        "學年度",
+                        "子計畫",
+                        "經費類別",
+                        "項目名稱",
+                        "單位",
+                        "數量",
+                        "單價(仟元)",
+                        "補助款(仟元)",
+                    ],
+                )
+            except TableError as exc:
+                form.add_error("file", str(exc))
+            else:
+                rows, errors = _parse_rows(plan, table)
+                if not errors and not rows:
+                    form.add_error("file", _("The workbook has no lines."))
+                elif not errors:
+                    try:
+                        count = budget.budget_replace(plan=plan, rows=rows, by=request.user)
+                    except services.PlanError as exc:
+                        messages.error(request, str(exc))
+                        return redirect(plan)
+                    messages.success(
+                        request, _("The budget now has the %(n)s imported lines.") % {"n": count}
+                    )
+                    return redirect("applications:budget", plan.pk)
+    return render(
+        request,
+        "applications/budget_import.html",
+        plan_context(request, plan, "budget", form=form, errors=errors, columns=COLUMNS),
+    )

@@ -1,0 +1,903 @@
+"""Writes about plans: starting, editing, the submission workflow, years and briefings.
+
+Every status change goes through ``plan_transition``: it checks the move is
+allowed, saves with ``update_fields``, records a ``PlanEvent`` and an audit row
+in the same transaction, and e-mails whoever must act next after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.accounts.enums import Role
+from portal.accounts.models import User
+from portal.audit.services import audit_record, snapshot
+from portal.notifications import notify
+from portal.programme import calendar
+from portal.programme.models import ApplicationWindow, Phase
+from portal.programme.selectors import application_year
+from portal.schools.selectors import school_eligibility
+
+from .budget import EditConflict
+from .enums import EDITABLE, TRANSITIONS, PlanKind, PlanStatus, SectionKey, YearStatus
+from .models import (
+    BriefingRegistration,
+    BriefingSession,
+    DesignatedTeacher,
+    Plan,
+    PlanAttachment,
+    PlanEvent,
+    PlanSection,
+    PlanVersion,
+    PlanYear,
+    SubPlan,
+)
+from .sections import SECTION_FORMS, basic_data_from_school
+
+__all__ = ["EditConflict", "PlanError"]
+
+#: NOTE-2: the most periods a week a public school's designated teacher may be relieved of.
+PUBLIC_SCHOOL_MAX_REDUCTION = 4
+
+SUBPLAN_FIELDS = [
+    "item",
+    "is_exchange",
+    "title",
+    "goals",
+    "strategies",
+    "schedule",
+    "expected_quantitative",
+    "expected_qualitative",
+    "owner",
+]
+
+
+class PlanError(Exception):
+    """A request the rules refuse; the message says why, in the user's language."""
+
+    def __init__(self, message, missing=None):
+        super().__init__(message)
+        self.missing = missing or []
+
+
+# --- Starting a plan ------------------------------------------------------------------
+
+
+def open_phase() -> Phase | None:
+    """The phase that new plans are written for now: the one starting in the academic year
+    plans are being filed for (APP-3)."""
+    return Phase.objects.filter(start_year=application_year()).first()
+
+
+def previous_plan(school, phase: Phase) -> Plan | None:
+    return (
+        Plan.objects.filter(school=school, phase__end_year__lt=phase.start_year)
+        .select_related("phase")
+        .order_by("-phase__start_year")
+        .first()
+    )
+
+
+def plan_start(*, school, by) -> Plan:
+    """Start the school's plan for the open phase (ELIG-1, SCHED-1, SCHED-4, RES-1).
+
+    Only a coordinator of the school, only when the school's latest evaluation has
+    every item at 80 or more, and only one plan per school and phase. A school
+    supported in an earlier phase writes a follow-up plan (後續計畫), which must
+    report that phase's results (APP-4).
+    """
+    if not by.has_perm("applications.start_plan", school):
+        raise PlanError(_("Only a coordinator of this school can start its plan."))
+    eligibility = school_eligibility(school)
+    if not eligibility.eligible:
+        if not eligibility.has_evaluation:
+            raise PlanError(
+                _("The school has no evaluation on record, so it cannot apply (ELIG-1).")
+            )
+        short = "、".join(f"{line.number}. {line.name}" for line in eligibility.short_items)
+        raise PlanError(
+            _(
+                "The school cannot apply: these items of its latest evaluation are under 80: "
+                "%(items)s (ELIG-1)."
+            )
+            % {"items": short}
+        )
+    phase = open_phase()
+    if phase is None:
+        raise PlanError(_("No phase is open for new plans at the moment."))
+    if Plan.objects.filter(school=school, phase=phase).exists():
+        raise PlanError(_("The school already has a plan for %(phase)s.") % {"phase": phase.name})
+    earlier = previous_plan(school, phase)
+    kind = PlanKind.FOLLOW_UP if earlier and earlier.status == PlanStatus.APPROVED else PlanKind.NEW
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                school=school,
+                phase=phase,
+                kind=kind,
+                application_year=phase.start_year,
+                created_by=by,
+            )
+            with translation.override("zh-hant"):
+                basic = basic_data_from_school(school)
+            PlanSection.objects.bulk_create(
+                PlanSection(plan=plan, key=key, data=basic if key == SectionKey.BASIC_DATA else {})
+                for key in SECTION_FORMS
+            )
+            PlanEvent.objects.create(
+                plan=plan, to_status=PlanStatus.DRAFT, academic_year=plan.application_year, actor=by
+            )
+            audit_record(
+                actor=by,
+                action="plan.start",
+                target=plan,
+                school=school,
+                after=snapshot(plan, ["school", "phase", "kind", "status", "application_year"]),
+            )
+    except IntegrityError as exc:
+        raise PlanError(
+            _("The school already has a plan for %(phase)s.") % {"phase": phase.name}
+        ) from exc
+    return plan
+
+
+def plan_continue(*, plan: Plan, by) -> Plan:
+    """Start the continuation (續辦) for the next year of the phase (SCHED-3).
+
+    Allowed only for an approved plan whose current year has passed its
+    performance assessment, and only while the phase has a year left.
+    """
+    if not by.has_perm("applications.start_plan", plan.school):
+        raise PlanError(_("Only a coordinator of this school can continue its plan."))
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("phase", "school").get(pk=plan.pk)
+        if plan.status != PlanStatus.APPROVED:
+            raise PlanError(_("Only an approved plan can be continued."))
+        next_year = plan.application_year + 1
+        if next_year > plan.phase.end_year:
+            raise PlanError(_("The phase has no year left to continue into."))
+        year = plan.years.filter(academic_year=plan.application_year).first()
+        if year is None or year.status != YearStatus.PASSED:
+            raise PlanError(
+                _(
+                    "Academic year %(year)s has not passed its performance assessment, so the "
+                    "plan cannot continue (SCHED-3)."
+                )
+                % {"year": plan.application_year}
+            )
+        before = snapshot(plan, ["status", "kind", "application_year"])
+        plan.kind = PlanKind.CONTINUATION
+        plan.application_year = next_year
+        plan.save(update_fields=["kind", "application_year", "updated_at"])
+        _move(plan, PlanStatus.DRAFT, by=by, comment="", before=before)
+    return plan
+
+
+# --- Editing ------------------------------------------------------------------------
+
+
+def plan_budget_editable(plan: Plan) -> bool:
+    """The budget may change while the plan is editable, and after an approval that
+    asks for a revised budget (BUD-5)."""
+    return plan.status in EDITABLE or (
+        plan.status == PlanStatus.APPROVED and plan.budget_revision_due
+    )
+
+
+def require_editable(plan: Plan) -> None:
+    if plan.status not in EDITABLE:
+        raise PlanError(
+            _("The plan is %(status)s: it cannot be changed now.")
+            % {"status": plan.get_status_display()}
+        )
+
+
+def section_save(*, plan: Plan, key: str, data: dict, revision: int, by) -> PlanSection:
+    """Save one section if nobody else saved it since ``revision`` (else ``EditConflict``)."""
+    require_editable(plan)
+    with transaction.atomic():
+        section = PlanSection.objects.select_for_update().get(plan=plan, key=key)
+        if section.revision != revision:
+            raise EditConflict(section)
+        if section.data == data:
+            return section
+        before = section.data
+        section.data = data
+        section.revision = section.revision + 1
+        section.updated_by = by
+        section.save(update_fields=["data", "revision", "updated_by", "updated_at"])
+        audit_record(
+            actor=by,
+            action="plan.section.save",
+            target=plan,
+            school=plan.school,
+            before={key: before},
+            after={key: data},
+        )
+    return section
+
+
+def teacher_save(*, plan: Plan, teacher: DesignatedTeacher, by) -> DesignatedTeacher:
+    """NOTE-2: a public school may reduce a designated teacher's load by at most 4 periods a
+    week; a private school may adjust it."""
+    require_editable(plan)
+    if plan.school.ownership == "public" and teacher.weekly_reduction > PUBLIC_SCHOOL_MAX_REDUCTION:
+        raise ValidationError(
+            {
+                "weekly_reduction": _(
+                    "A public school may reduce a teacher's load by at most %(max)s periods a "
+                    "week (NOTE-2)."
+                )
+                % {"max": PUBLIC_SCHOOL_MAX_REDUCTION}
+            }
+        )
+    fields = ["name", "title", "duties", "weekly_reduction"]
+    with transaction.atomic():
+        is_new = teacher.pk is None
+        before = None if is_new else snapshot(DesignatedTeacher.objects.get(pk=teacher.pk), fields)
+        teacher.plan = plan
+        if is_new:
+            teacher.order = (plan.teachers.aggregate(m=Max("order"))["m"] or 0) + 1
+        teacher.full_clean()
+        teacher.save()
+        audit_record(
+            actor=by,
+            action="plan.teacher.add" if is_new else "plan.teacher.change",
+            target=plan,
+            school=plan.school,
+            before=before,
+            after=snapshot(teacher, fields),
+        )
+    return teacher
+
+
+def teacher_delete(*, plan: Plan, teacher: DesignatedTeacher, by) -> None:
+    require_editable(plan)
+    with transaction.atomic():
+        before = snapshot(teacher, ["name", "title", "duties", "weekly_reduction"])
+        teacher.delete()
+        audit_record(
+            actor=by, action="plan.teacher.remove", target=plan, school=plan.school, before=before
+        )
+
+
+def subplan_save(*, plan: Plan, subplan: SubPlan, revision: int | None, by) -> SubPlan:
+    """Save a sub-plan (ITEM-1) if nobody else saved it since ``revision``."""
+    require_editable(plan)
+    with transaction.atomic():
+        is_new = subplan.pk is None
+        subplan.plan = plan
+        subplan.updated_by = by
+        if is_new:
+            subplan.order = (plan.subplans.aggregate(m=Max("order"))["m"] or 0) + 1
+            subplan.full_clean()
+            subplan.save()
+            audit_record(
+                actor=by,
+                action="plan.subplan.add",
+                target=plan,
+                school=plan.school,
+                after=snapshot(subplan, SUBPLAN_FIELDS),
+            )
+            return subplan
+        current = SubPlan.objects.select_for_update().get(pk=subplan.pk, plan=plan)
+        if revision is not None and current.revision != revision:
+            raise EditConflict(current)
+        before = snapshot(current, SUBPLAN_FIELDS)
+        subplan.full_clean()
+        subplan.revision = current.revision + 1
+        subplan.save()
+        after = snapshot(subplan, SUBPLAN_FIELDS)
+        if before != after:
+            audit_record(
+                actor=by,
+                action="plan.subplan.change",
+                target=plan,
+                school=plan.school,
+                before=before,
+                after=after,
+            )
+    return subplan
+
+
+def subplan_delete(*, plan: Plan, subplan: SubPlan, by) -> None:
+    require_editable(plan)
+    if subplan.budget_lines.exists():
+        raise PlanError(
+            _("The sub-plan still has budget lines: move or remove them before removing it.")
+        )
+    with transaction.atomic():
+        before = snapshot(subplan, SUBPLAN_FIELDS)
+        subplan.delete()
+        audit_record(
+            actor=by, action="plan.subplan.remove", target=plan, school=plan.school, before=before
+        )
+
+
+# --- Attachments --------------------------------------------------------------------------
+
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachment:
+    """Attach a PDF or an image: size-capped, and its content must match its extension."""
+    from django.conf import settings
+
+    require_editable(plan)
+    name = upload.name or ""
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError({"file": _("Only PDF files and PNG or JPEG images can be attached.")})
+    limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
+        )
+    content_type, signatures = ATTACHMENT_TYPES[extension]
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError(
+            {
+                "file": _("The file's content is not a %(ext)s file.")
+                % {"ext": extension[1:].upper()}
+            }
+        )
+    with transaction.atomic():
+        attachment = PlanAttachment(
+            plan=plan,
+            original_name=name[-200:],
+            content_type=content_type,
+            size=upload.size,
+            description=description[:200],
+            uploaded_by=by,
+        )
+        attachment.file.save(f"{plan.pk}{extension}", upload, save=False)
+        attachment.save()
+        audit_record(
+            actor=by,
+            action="plan.attachment.add",
+            target=plan,
+            school=plan.school,
+            after={"file": attachment.original_name, "size": attachment.size},
+        )
+    return attachment
+
+
+def attachment_remove(*, plan: Plan, attachment: PlanAttachment, by) -> None:
+    """Remove from the plan; the file is kept, since a submitted version may list it."""
+    require_editable(plan)
+    with transaction.atomic():
+        PlanAttachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now()
+        )
+        audit_record(
+            actor=by,
+            action="plan.attachment.remove",
+            target=plan,
+            school=plan.school,
+            before={"file": attachment.original_name},
+        )
+
+
+# --- The workflow ------------------------------------------------------------------------
+
+TRANSITION_ACTIONS = {
+    PlanStatus.AWAITING_PRINCIPAL: "plan.send_to_principal",
+    PlanStatus.SUBMITTED: "plan.submit",
+    PlanStatus.RETURNED: "plan.return",
+    PlanStatus.WITHDRAWN: "plan.withdraw",
+    PlanStatus.UNDER_REVIEW: "plan.review_start",
+    PlanStatus.APPROVED: "plan.approve",
+    PlanStatus.REJECTED: "plan.reject",
+    PlanStatus.DRAFT: "plan.reopen",
+}
+
+NOTIFY_SUBJECTS = {
+    PlanStatus.AWAITING_PRINCIPAL: gettext_lazy("A plan awaits your approval"),
+    PlanStatus.SUBMITTED: gettext_lazy("A plan was submitted"),
+    PlanStatus.RETURNED: gettext_lazy("The plan was returned for revision"),
+    PlanStatus.WITHDRAWN: gettext_lazy("A plan was withdrawn"),
+    PlanStatus.UNDER_REVIEW: gettext_lazy("The plan is under review"),
+    PlanStatus.APPROVED: gettext_lazy("The plan was approved"),
+    PlanStatus.REJECTED: gettext_lazy("The plan was not approved"),
+    PlanStatus.DRAFT: gettext_lazy("The plan is back in draft"),
+}
+
+
+def _school_users(plan: Plan, *roles) -> list[User]:
+    return list(
+        User.objects.filter(
+            grants__school=plan.school,
+            grants__role__in=roles,
+            grants__revoked_at__isnull=True,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def _ministry_users() -> list[User]:
+    return list(
+        User.objects.filter(
+            grants__role=Role.MINISTRY, grants__revoked_at__isnull=True, is_active=True
+        ).distinct()
+    )
+
+
+def _recipients(plan: Plan, to: str, by) -> list[User]:
+    """Who must act next, or needs to know."""
+    if to == PlanStatus.AWAITING_PRINCIPAL:
+        users = _school_users(plan, Role.PRINCIPAL)
+    elif to in (PlanStatus.SUBMITTED, PlanStatus.WITHDRAWN):
+        users = _school_users(plan, Role.COORDINATOR) + _ministry_users()
+    else:
+        users = _school_users(plan, Role.COORDINATOR, Role.PRINCIPAL)
+    return [u for u in users if u.pk != getattr(by, "pk", None)]
+
+
+def _move(plan: Plan, to: str, *, by, comment: str, before: dict | None = None) -> PlanEvent:
+    """Record a status change inside the caller's transaction (the one place it happens)."""
+    if to not in TRANSITIONS[PlanStatus(plan.status)]:
+        raise PlanError(
+            _("A plan that is %(status)s cannot become %(to)s.")
+            % {"status": plan.get_status_display(), "to": PlanStatus(to).label}
+        )
+    before = before or snapshot(plan, ["status"])
+    from_status = plan.status
+    plan.status = to
+    fields = ["status", "updated_at"]
+    if to == PlanStatus.SUBMITTED:
+        plan.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    if to != PlanStatus.RETURNED and plan.revision_due:
+        plan.revision_due = None
+        fields.append("revision_due")
+    plan.save(update_fields=fields)
+    event = PlanEvent.objects.create(
+        plan=plan,
+        from_status=from_status,
+        to_status=to,
+        academic_year=plan.application_year,
+        actor=by,
+        comment=comment,
+    )
+    audit_record(
+        actor=by,
+        action=TRANSITION_ACTIONS[to],
+        target=plan,
+        school=plan.school,
+        before=before,
+        after=snapshot(plan, ["status", "kind", "application_year", "revision_due"]),
+        note=comment,
+    )
+    notify(
+        users=_recipients(plan, to, by),
+        subject=NOTIFY_SUBJECTS[to],
+        template="applications/email/transition.txt",
+        context={
+            "plan": plan,
+            "event": event,
+            "url": reverse("applications:plan_detail", args=[plan.pk]),
+        },
+    )
+    return event
+
+
+def window_allows_submission(plan: Plan, at: dt.datetime | None = None) -> bool:
+    """APP-3: inside the application window of the year applied for (Asia/Taipei); a plan
+    returned for revision also until its revision due date."""
+    at = at or timezone.now()
+    window = ApplicationWindow.objects.filter(academic_year=plan.application_year).first()
+    if window and window.is_open(at):
+        return True
+    if plan.revision_due is not None:
+        return calendar.taipei_date(at) <= plan.revision_due
+    return False
+
+
+def plan_send_to_principal(*, plan: Plan, by) -> Plan:
+    """The coordinator hands the complete plan to the principal."""
+    from .selectors import plan_checklist
+
+    if not by.has_perm("applications.send_to_principal", plan):
+        raise PlanError(_("Only a coordinator of this school can send the plan to the principal."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        missing = [c for c in plan_checklist(plan) if not c.ok]
+        if missing:
+            raise PlanError(_("The plan is not complete yet."), missing=missing)
+        _move(plan, PlanStatus.AWAITING_PRINCIPAL, by=by, comment="")
+    return plan
+
+
+def plan_recall(*, plan: Plan, by) -> Plan:
+    """The coordinator takes the plan back from the principal to change it."""
+    if not by.has_perm("applications.send_to_principal", plan):
+        raise PlanError(_("Only a coordinator of this school can recall the plan."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.AWAITING_PRINCIPAL:
+            raise PlanError(_("Only a plan awaiting the principal can be recalled."))
+        _move(plan, PlanStatus.DRAFT, by=by, comment=_("Recalled by the coordinator."))
+    return plan
+
+
+def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> PlanVersion:
+    """The principal approves and the plan is submitted: inside the window only (APP-3),
+    complete (ITEM-2, ITEM-3, APP-2 … APP-6, BUD-1 … BUD-5), frozen as a new version."""
+    from .selectors import plan_checklist, plan_snapshot
+
+    if not by.has_perm("applications.principal_decide", plan):
+        raise PlanError(_("Only the principal of this school can approve the plan."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.AWAITING_PRINCIPAL:
+            raise PlanError(_("Only a plan awaiting the principal can be approved."))
+        if not window_allows_submission(plan, at):
+            window = ApplicationWindow.objects.filter(academic_year=plan.application_year).first()
+            if window:
+                raise PlanError(
+                    _(
+                        "Plans for academic year %(year)s can be submitted from %(opens)s to "
+                        "%(closes)s (Taiwan time); the window is not open now (APP-3)."
+                    )
+                    % {
+                        "year": plan.application_year,
+                        "opens": window.opens_on,
+                        "closes": window.closes_on,
+                    }
+                )
+            raise PlanError(
+                _("No application window is set for academic year %(year)s (APP-3).")
+                % {"year": plan.application_year}
+            )
+        missing = [c for c in plan_checklist(plan) if not c.ok]
+        if missing:
+            raise PlanError(
+                _("The plan cannot be submitted: %(missing)s")
+                % {"missing": "；".join(str(c.label) for c in missing)},
+                missing=missing,
+            )
+        number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=number,
+            academic_year=plan.application_year,
+            kind=plan.kind,
+            snapshot=plan_snapshot(plan),
+            submitted_by=by,
+        )
+        if plan.budget_revision_due:
+            plan.budget_revision_due = False
+            plan.save(update_fields=["budget_revision_due"])
+        _move(plan, PlanStatus.SUBMITTED, by=by, comment=comment)
+    return version
+
+
+def plan_budget_revision_submit(*, plan: Plan, by, comment: str = "") -> PlanVersion:
+    """BUD-5: after an approval below the request, the principal submits the budget revised
+    to fit the approved amounts, as a new version; the plan stays approved."""
+    from .budget import budget_problems
+    from .selectors import plan_snapshot
+
+    if not by.has_perm("applications.principal_decide", plan):
+        raise PlanError(_("Only the principal of this school can submit the revised budget."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.APPROVED or not plan.budget_revision_due:
+            raise PlanError(_("No budget revision is due for this plan."))
+        problems = budget_problems(plan)
+        if problems:
+            raise PlanError(
+                _("The revised budget does not fit yet: %(problems)s")
+                % {"problems": "；".join(problems)}
+            )
+        number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=number,
+            academic_year=plan.application_year,
+            kind=plan.kind,
+            snapshot=plan_snapshot(plan),
+            submitted_by=by,
+        )
+        plan.budget_revision_due = False
+        plan.save(update_fields=["budget_revision_due", "updated_at"])
+        event = PlanEvent.objects.create(
+            plan=plan,
+            from_status=plan.status,
+            to_status=plan.status,
+            academic_year=plan.application_year,
+            actor=by,
+            comment=comment or _("Budget revised to fit the approved amounts (BUD-5)."),
+        )
+        audit_record(
+            actor=by,
+            action="plan.budget_revision",
+            target=plan,
+            school=plan.school,
+            after={"version": number},
+            note=event.comment,
+        )
+        notify(
+            users=_ministry_users() + _school_users(plan, Role.COORDINATOR),
+            subject=gettext_lazy("A revised budget was submitted"),
+            template="applications/email/transition.txt",
+            context={
+                "plan": plan,
+                "event": event,
+                "url": reverse("applications:plan_detail", args=[plan.pk]),
+            },
+        )
+    return version
+
+
+def plan_principal_send_back(*, plan: Plan, by, comment: str) -> Plan:
+    if not by.has_perm("applications.principal_decide", plan):
+        raise PlanError(_("Only the principal of this school can send the plan back."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what should change.")})
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.AWAITING_PRINCIPAL:
+            raise PlanError(_("Only a plan awaiting the principal can be sent back."))
+        _move(plan, PlanStatus.DRAFT, by=by, comment=comment)
+    return plan
+
+
+def plan_return(*, plan: Plan, by, comment: str, revision_due: dt.date | None = None) -> Plan:
+    """Ministry staff return a submitted plan for revision, with comments."""
+    if not by.has_perm("applications.return_plan", plan):
+        raise PlanError(_("Only ministry staff can return a plan."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what should change.")})
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.SUBMITTED:
+            raise PlanError(_("Only a submitted plan can be returned."))
+        before = snapshot(plan, ["status", "revision_due"])
+        plan.revision_due = revision_due
+        plan.save(update_fields=["revision_due"])
+        _move(plan, PlanStatus.RETURNED, by=by, comment=comment, before=before)
+    return plan
+
+
+def plan_withdraw(*, plan: Plan, by, comment: str = "") -> Plan:
+    """The school withdraws its submission, before the review starts."""
+    if not by.has_perm("applications.withdraw_plan", plan):
+        raise PlanError(_("Only the school's coordinator or principal can withdraw the plan."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.SUBMITTED:
+            raise PlanError(_("A plan can be withdrawn only after submission and before review."))
+        _move(plan, PlanStatus.WITHDRAWN, by=by, comment=comment)
+    return plan
+
+
+def plan_reopen(*, plan: Plan, by) -> Plan:
+    """A withdrawn plan becomes a draft again."""
+    if not by.has_perm("applications.send_to_principal", plan):
+        raise PlanError(_("Only a coordinator of this school can reopen the plan."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.WITHDRAWN:
+            raise PlanError(_("Only a withdrawn plan can be reopened."))
+        _move(plan, PlanStatus.DRAFT, by=by, comment="")
+    return plan
+
+
+def plan_review_start(*, plan: Plan, by) -> Plan:
+    """The review takes over: the school can no longer withdraw."""
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.SUBMITTED:
+            raise PlanError(_("Only a submitted plan can go to review."))
+        _move(plan, PlanStatus.UNDER_REVIEW, by=by, comment="")
+    return plan
+
+
+def plan_decide(
+    *, plan: Plan, approve: bool, by, comment: str = "", amounts: dict[int, object] | None = None
+) -> Plan:
+    """Record the committee's decision on a plan under review (SEL-6, BUD-5).
+
+    An approval opens the years it covers, each with its approved subsidy; when an
+    approved amount is lower than the subsidy requested, the school must revise its
+    budget to fit (a new version)."""
+    from .budget import budget_summary
+
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.UNDER_REVIEW:
+            raise PlanError(_("Only a plan under review can be decided."))
+        if approve:
+            summary = budget_summary(plan)
+            revise = False
+            for year in plan.plan_years:
+                amount = (amounts or {}).get(year)
+                PlanYear.objects.update_or_create(
+                    plan=plan,
+                    academic_year=year,
+                    defaults={
+                        "approved_amount": amount,
+                        "status": YearStatus.ACTIVE,
+                        "set_by": by,
+                    },
+                )
+                block = summary.year(year)
+                if amount is not None and block and block.money.subsidy > amount:
+                    revise = True
+            if revise:
+                plan.budget_revision_due = True
+                plan.save(update_fields=["budget_revision_due"])
+        _move(plan, PlanStatus.APPROVED if approve else PlanStatus.REJECTED, by=by, comment=comment)
+    return plan
+
+
+def _lock(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().select_related("school", "phase").get(pk=plan.pk)
+
+
+# --- Year status ---------------------------------------------------------------------------
+
+
+def year_status_set(*, plan: Plan, academic_year: int, status: str, note: str, by) -> PlanYear:
+    """Ministry staff record a year's outcome by hand, audited (SCHED-3, PERF-6)."""
+    if not by.has_perm("applications.set_year_status", plan):
+        raise PlanError(_("Only ministry staff can record a year's outcome."))
+    if status not in YearStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        plan = _lock(plan)
+        if plan.status != PlanStatus.APPROVED and not plan.years.exists():
+            raise PlanError(_("Only an approved plan has years with an outcome."))
+        if not plan.phase.contains_year(academic_year):
+            raise PlanError(_("That year is not part of the plan's phase."))
+        year, _created = PlanYear.objects.get_or_create(
+            plan=plan, academic_year=academic_year, defaults={"set_by": by}
+        )
+        before = snapshot(year, ["status", "note"])
+        year.status = status
+        year.note = note
+        year.set_by = by
+        year.save(update_fields=["status", "note", "set_by", "set_at"])
+        audit_record(
+            actor=by,
+            action="plan.year_status",
+            target=plan,
+            school=plan.school,
+            before={"academic_year": academic_year, **before},
+            after={"academic_year": academic_year, **snapshot(year, ["status", "note"])},
+        )
+    return year
+
+
+# --- Briefing sessions (APP-1) ---------------------------------------------------------------
+
+BRIEFING_FIELDS = [
+    "title",
+    "phase",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "capacity",
+    "registration_closes_at",
+    "description",
+]
+
+
+def briefing_save(*, session: BriefingSession, by) -> BriefingSession:
+    with transaction.atomic():
+        is_new = session.pk is None
+        before = (
+            None
+            if is_new
+            else snapshot(BriefingSession.objects.get(pk=session.pk), BRIEFING_FIELDS)
+        )
+        if is_new:
+            session.created_by = by
+        if not session.place and not session.online_url:
+            raise ValidationError(_("Give a place, an online link, or both."))
+        if session.registration_closes_at > session.starts_at:
+            raise ValidationError(
+                {"registration_closes_at": _("Registration must close before the session starts.")}
+            )
+        session.full_clean()
+        session.save()
+        audit_record(
+            actor=by,
+            action="briefing.create" if is_new else "briefing.update",
+            target=session,
+            before=before,
+            after=snapshot(session, BRIEFING_FIELDS),
+        )
+    return session
+
+
+def briefing_cancel(*, session: BriefingSession, by) -> None:
+    with transaction.atomic():
+        BriefingSession.objects.filter(pk=session.pk, cancelled_at__isnull=True).update(
+            cancelled_at=timezone.now()
+        )
+        audit_record(actor=by, action="briefing.cancel", target=session)
+        registrants = User.objects.filter(
+            grants__school__briefing_registrations__session=session,
+            grants__school__briefing_registrations__cancelled_at__isnull=True,
+            grants__revoked_at__isnull=True,
+            grants__role__in=[Role.COORDINATOR, Role.PRINCIPAL],
+        ).distinct()
+        notify(
+            users=list(registrants),
+            subject=gettext_lazy("A briefing session was cancelled"),
+            template="applications/email/briefing_cancelled.txt",
+            context={"session": session},
+        )
+
+
+def briefing_register(
+    *, session: BriefingSession, school, attendees: str, attendee_count: int, by
+) -> BriefingRegistration:
+    """A school registers for a briefing session (APP-1): before registration closes, while
+    there is room, once per school."""
+    if not by.has_perm("applications.register_briefing", school):
+        raise PlanError(_("Only the school's coordinator or principal can register it."))
+    with transaction.atomic():
+        session = BriefingSession.objects.select_for_update().get(pk=session.pk)
+        if session.cancelled_at:
+            raise PlanError(_("The session was cancelled."))
+        if timezone.now() >= session.registration_closes_at:
+            raise PlanError(_("Registration for this session has closed."))
+        active = session.registrations.filter(cancelled_at__isnull=True)
+        if active.filter(school=school).exists():
+            raise PlanError(_("This school is already registered for this session."))
+        if session.capacity is not None and active.count() >= session.capacity:
+            raise PlanError(_("The session is full."))
+        registration = BriefingRegistration(
+            session=session,
+            school=school,
+            attendees=attendees,
+            attendee_count=attendee_count,
+            registered_by=by,
+        )
+        registration.full_clean()
+        registration.save()
+        audit_record(
+            actor=by,
+            action="briefing.register",
+            target=session,
+            school=school,
+            after={"attendees": attendees, "count": attendee_count},
+        )
+    return registration
+
+
+def briefing_unregister(*, registration: BriefingRegistration, by) -> None:
+    if not by.has_perm("applications.register_briefing", registration.school):
+        raise PlanError(
+            _("Only the school's coordinator or principal can cancel its registration.")
+        )
+    with transaction.atomic():
+        updated = BriefingRegistration.objects.filter(
+            pk=registration.pk, cancelled_at__isnull=True
+        ).update(cancelled_at=timezone.now())
+        if updated:
+            audit_record(
+                actor=by,
+                action="briefing.unregister",
+                target=registration.session,
+                school=registration.school,
+            )
