@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-DEMO_MODULES = ["portal.demo"]
+DEMO_MODULES = ["portal.demo", "applications.demo"]
 
 
 class Command(BaseCommand):
@@ -15,8 +15,12 @@ class Command(BaseCommand):
             )
         from importlib import import_module
 
-        for name in DEMO_MODULES:
-            import_module(name).seed()
+        from django.test.utils import override_settings
+
+        # The demo's workflow e-mails go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            for name in DEMO_MODULES:
+                import_module(name).seed()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready. Accounts (password portal-demo): ministry, school, "
