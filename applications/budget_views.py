@@ -97,6 +97,7 @@ def _page_context(request, plan, **extra):
     )
     # The lines may also change after an approval below the request (BUD-5).
     context["can_edit_lines"] = can_edit_budget(request, plan)
+    context["wide"] = True
     return context
 
 

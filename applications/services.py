@@ -798,64 +798,145 @@ BRIEFING_FIELDS = [
     "registration_closes_at",
     "description",
 ]
+#: A change to one of these is news for the schools already registered.
+BRIEFING_NOTICE_FIELDS = ["starts_at", "ends_at", "place", "online_url"]
 
 
-def briefing_save(*, session: BriefingSession, by) -> BriefingSession:
+def _school_staff(school_ids=None) -> list[User]:
+    """The coordinators and principals currently serving these schools (every active school
+    when ``school_ids`` is None)."""
+    schools = (
+        {"grants__school__is_active": True}
+        if school_ids is None
+        else {"grants__school_id__in": list(school_ids)}
+    )
+    return list(
+        User.objects.filter(
+            grants__role__in=[Role.COORDINATOR, Role.PRINCIPAL],
+            grants__revoked_at__isnull=True,
+            **schools,
+        ).distinct()
+    )
+
+
+def _registered_school_ids(session: BriefingSession) -> list[int]:
+    return list(
+        session.registrations.filter(cancelled_at__isnull=True).values_list("school_id", flat=True)
+    )
+
+
+def briefing_save(*, session: BriefingSession, by, notify_schools: bool = False) -> BriefingSession:
+    """Announce or change a briefing session (APP-1).
+
+    Only ministry staff, and never a cancelled session. A session has a place, an online
+    link or both; it ends after it starts; registration closes no later than it starts;
+    a new session starts in the future; the capacity never drops below the schools
+    already registered. When the time, place or link changes, the registered schools
+    are e-mailed; a new session is e-mailed to every active school's coordinators and
+    principals when ``notify_schools`` is set.
+    """
+    if not by.has_perm("applications.manage_briefings"):
+        raise PlanError(_("Only ministry staff can announce briefing sessions."))
     with transaction.atomic():
         is_new = session.pk is None
-        before = (
-            None
-            if is_new
-            else snapshot(BriefingSession.objects.get(pk=session.pk), BRIEFING_FIELDS)
-        )
-        if is_new:
+        before = None
+        if not is_new:
+            stored = BriefingSession.objects.select_for_update().get(pk=session.pk)
+            if stored.cancelled_at:
+                raise PlanError(_("The session was cancelled; it can no longer be changed."))
+            before = snapshot(stored, BRIEFING_FIELDS)
+        else:
             session.created_by = by
+        session.full_clean()
         if not session.place and not session.online_url:
             raise ValidationError(_("Give a place, an online link, or both."))
         if session.registration_closes_at > session.starts_at:
             raise ValidationError(
                 {"registration_closes_at": _("Registration must close before the session starts.")}
             )
-        session.full_clean()
+        if is_new and session.starts_at <= timezone.now():
+            raise ValidationError({"starts_at": _("A new session must start in the future.")})
+        registered = [] if is_new else _registered_school_ids(session)
+        if session.capacity is not None and session.capacity < len(registered):
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(count)s schools are already registered; the capacity cannot be lower."
+                    )
+                    % {"count": len(registered)}
+                }
+            )
         session.save()
+        after = snapshot(session, BRIEFING_FIELDS)
+        if before == after:
+            return session
         audit_record(
             actor=by,
             action="briefing.create" if is_new else "briefing.update",
             target=session,
             before=before,
-            after=snapshot(session, BRIEFING_FIELDS),
+            after=after,
         )
+        if is_new and notify_schools:
+            notify(
+                users=_school_staff(),
+                subject=gettext_lazy("A briefing session was announced"),
+                template="applications/briefings/email/announced.txt",
+                context={"session": session, "url": session.get_absolute_url()},
+            )
+        changed = [f for f in BRIEFING_NOTICE_FIELDS if before and before[f] != after[f]]
+        if changed and registered:
+            notify(
+                users=_school_staff(registered),
+                subject=gettext_lazy("A briefing session you registered for has changed"),
+                template="applications/briefings/email/changed.txt",
+                context={"session": session, "url": session.get_absolute_url()},
+            )
     return session
 
 
-def briefing_cancel(*, session: BriefingSession, by) -> None:
+def briefing_cancel(*, session: BriefingSession, by) -> BriefingSession:
+    """Cancel a briefing session (APP-1): ministry staff only, once, before it ends.
+
+    The registrations stay on record; the registered schools are e-mailed.
+    """
+    if not by.has_perm("applications.manage_briefings"):
+        raise PlanError(_("Only ministry staff can cancel briefing sessions."))
     with transaction.atomic():
-        BriefingSession.objects.filter(pk=session.pk, cancelled_at__isnull=True).update(
-            cancelled_at=timezone.now()
+        session = BriefingSession.objects.select_for_update().get(pk=session.pk)
+        if session.cancelled_at:
+            raise PlanError(_("The session is already cancelled."))
+        if session.ends_at <= timezone.now():
+            raise PlanError(_("The session is over; it cannot be cancelled."))
+        session.cancelled_at = timezone.now()
+        session.save(update_fields=["cancelled_at"])
+        registered = _registered_school_ids(session)
+        audit_record(
+            actor=by,
+            action="briefing.cancel",
+            target=session,
+            after={"cancelled_at": session.cancelled_at, "registered_schools": len(registered)},
         )
-        audit_record(actor=by, action="briefing.cancel", target=session)
-        registrants = User.objects.filter(
-            grants__school__briefing_registrations__session=session,
-            grants__school__briefing_registrations__cancelled_at__isnull=True,
-            grants__revoked_at__isnull=True,
-            grants__role__in=[Role.COORDINATOR, Role.PRINCIPAL],
-        ).distinct()
         notify(
-            users=list(registrants),
+            users=_school_staff(registered),
             subject=gettext_lazy("A briefing session was cancelled"),
             template="applications/email/briefing_cancelled.txt",
             context={"session": session},
         )
+    return session
 
 
 def briefing_register(
     *, session: BriefingSession, school, attendees: str, attendee_count: int, by
 ) -> BriefingRegistration:
-    """A school registers for a briefing session (APP-1): before registration closes, while
-    there is room, once per school."""
+    """A school registers for a briefing session (APP-1): by its coordinator or principal,
+    before registration closes, while there is room, once per school. The school's
+    coordinators and principals get a confirmation."""
     if not by.has_perm("applications.register_briefing", school):
         raise PlanError(_("Only the school's coordinator or principal can register it."))
     with transaction.atomic():
+        # The lock makes concurrent registrations for one session queue up, so the
+        # capacity check and the insert see the same count.
         session = BriefingSession.objects.select_for_update().get(pk=session.pk)
         if session.cancelled_at:
             raise PlanError(_("The session was cancelled."))
@@ -869,7 +950,7 @@ def briefing_register(
         registration = BriefingRegistration(
             session=session,
             school=school,
-            attendees=attendees,
+            attendees=attendees.strip(),
             attendee_count=attendee_count,
             registered_by=by,
         )
@@ -880,24 +961,58 @@ def briefing_register(
             action="briefing.register",
             target=session,
             school=school,
-            after={"attendees": attendees, "count": attendee_count},
+            after={
+                "registration": registration.pk,
+                "attendees": registration.attendees,
+                "count": attendee_count,
+            },
+        )
+        notify(
+            users=[*_school_staff([school.pk]), by],
+            subject=gettext_lazy("Your school is registered for a briefing session"),
+            template="applications/briefings/email/registered.txt",
+            context={
+                "session": session,
+                "registration": registration,
+                "url": session.get_absolute_url(),
+            },
         )
     return registration
 
 
-def briefing_unregister(*, registration: BriefingRegistration, by) -> None:
+def briefing_unregister(*, registration: BriefingRegistration, by) -> BriefingRegistration:
+    """A school cancels its registration (APP-1): by its coordinator or principal, until the
+    session starts. The school's coordinators and principals get a confirmation."""
     if not by.has_perm("applications.register_briefing", registration.school):
         raise PlanError(
             _("Only the school's coordinator or principal can cancel its registration.")
         )
     with transaction.atomic():
-        updated = BriefingRegistration.objects.filter(
-            pk=registration.pk, cancelled_at__isnull=True
-        ).update(cancelled_at=timezone.now())
-        if updated:
-            audit_record(
-                actor=by,
-                action="briefing.unregister",
-                target=registration.session,
-                school=registration.school,
-            )
+        registration = (
+            BriefingRegistration.objects.select_for_update()
+            .select_related("session", "school")
+            .get(pk=registration.pk)
+        )
+        session = registration.session
+        if registration.cancelled_at:
+            raise PlanError(_("The registration is already cancelled."))
+        if session.cancelled_at:
+            raise PlanError(_("The session was cancelled."))
+        if timezone.now() >= session.starts_at:
+            raise PlanError(_("The session has started; the registration can no longer change."))
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["cancelled_at"])
+        audit_record(
+            actor=by,
+            action="briefing.unregister",
+            target=session,
+            school=registration.school,
+            before={"registration": registration.pk, "attendees": registration.attendees},
+        )
+        notify(
+            users=[*_school_staff([registration.school_id]), by],
+            subject=gettext_lazy("Your school's briefing registration was cancelled"),
+            template="applications/briefings/email/unregistered.txt",
+            context={"session": session, "registration": registration},
+        )
+    return registration

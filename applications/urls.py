@@ -38,4 +38,5 @@ urlpatterns = [
     path("plans/export.xlsx", views.plans_export, name="plans_export"),
     path("plans/start/<str:code>/", views.plan_start, name="plan_start"),
     path("plans/<int:pk>/", include(plan_patterns)),
+    path("briefings/", include("applications.briefing_urls")),
 ]

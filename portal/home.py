@@ -66,11 +66,19 @@ def school_section(user, role) -> list[Section]:
                     "role": role,
                     "plans": plans["plans"],
                     "programme": programme_status(),
+                    "briefings": briefings_for_school(school),
                 },
                 tasks=plans["tasks"],
             )
         )
     return sections
+
+
+def briefings_for_school(school):
+    """The next briefing session the school is registered for or can register for (APP-1)."""
+    from applications.briefing_selectors import briefings_for_school as select
+
+    return select(school)
 
 
 def plan_tasks(school, role, eligibility) -> dict:

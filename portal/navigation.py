@@ -46,6 +46,15 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         items.append(
             NavItem(_("Plans"), reverse("applications:plan_list"), "folder2-open", "/plans/")
         )
+    if user.has_perm("applications.manage_briefings") or user.school_ids():
+        items.append(
+            NavItem(
+                _("Briefings"),
+                reverse("applications:briefing_list"),
+                "megaphone",
+                "/briefings/",
+            )
+        )
     if user.has_perm("schools.list_schools"):
         label = _("Schools") if user.has_role(Role.MINISTRY) else _("Schools in my area")
         items.append(NavItem(label, reverse("schools:list"), "buildings", "/schools/"))
