@@ -137,8 +137,8 @@ class DesignatedTeacher(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="teachers", verbose_name=_("plan")
     )
-    name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=50, blank=True)
+    name = models.CharField(_("full name"), max_length=50)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
     duties = models.CharField(_("duties"), max_length=200)
     weekly_reduction = models.PositiveSmallIntegerField(
         _("periods reduced per week"), validators=[MaxValueValidator(20)]
@@ -170,7 +170,7 @@ class SubPlan(models.Model):
         default=False,
         help_text=_("The sub-plan for inter-school exchange and observation events (APP-6)."),
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("sub-plan title"), max_length=100)
     goals = models.TextField(_("goals"), blank=True)
     strategies = models.TextField(_("strategies and activities"), blank=True)
     schedule = models.JSONField(
@@ -429,7 +429,7 @@ class PlanYear(models.Model):
 class BriefingSession(models.Model):
     """A briefing session (計畫提報說明會) the ministry announces (APP-1)."""
 
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("session title"), max_length=150)
     phase = models.ForeignKey(
         "programme.Phase",
         on_delete=models.PROTECT,

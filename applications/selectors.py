@@ -447,6 +447,8 @@ class SnapshotLine:
 def _section_rows(sections: dict) -> list[tuple[str, list[tuple[str, object]]]]:
     rows = []
     for key, form_class in SECTION_FORMS.items():
+        if key == SectionKey.SIGNOFF:
+            continue  # shown with the budget tables
         data = sections.get(key) or {}
         form = form_class()
         fields = [

@@ -867,7 +867,8 @@ def briefing_save(*, session: BriefingSession, by, notify_schools: bool = False)
                 }
             )
         session.save()
-        after = snapshot(session, BRIEFING_FIELDS)
+        # Read back, so that both snapshots hold the stored values (times in UTC).
+        after = snapshot(BriefingSession.objects.get(pk=session.pk), BRIEFING_FIELDS)
         if before == after:
             return session
         audit_record(

@@ -131,6 +131,8 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker, tasks run in-process, right after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# In-process mode: documents render in a background thread so that pages show progress.
+PORTAL_DOCUMENTS_IN_THREAD = env.bool("PORTAL_DOCUMENTS_IN_THREAD", default=not REDIS_URL)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("", include("portal.schools.urls")),
     path("", include("applications.urls")),
+    path("", include("review.urls")),
     path("programme/", include("portal.programme.urls")),
     path("audit/", include("portal.audit.urls")),
     path("documents/", include("portal.documents.urls")),

@@ -40,6 +40,12 @@ def celery_in_process():
 
 
 @pytest.fixture(autouse=True)
+def documents_in_process(settings):
+    """Documents render inside the test, not in a background thread."""
+    settings.PORTAL_DOCUMENTS_IN_THREAD = False
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Generated files go to a fresh folder per test."""
     location = tmp_path / "private"

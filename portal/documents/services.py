@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -59,8 +60,32 @@ def document_request(*, kind: str, target, by) -> GeneratedDocument:
             school=school_of(target),
             after={"kind": kind, "target": str(target)},
         )
-        transaction.on_commit(lambda: generate_document.delay(document.pk))
+        transaction.on_commit(lambda: _enqueue(document.pk))
     return document
+
+
+def _enqueue(document_id: int) -> None:
+    """Send the task to the broker; without one, render in a background thread, so that
+    the page can show progress while the PDF is made."""
+    from django.conf import settings
+
+    from .tasks import generate_document
+
+    if getattr(settings, "PORTAL_DOCUMENTS_IN_THREAD", False):
+        threading.Thread(target=_render_in_thread, args=(document_id,), daemon=True).start()
+    else:
+        generate_document.delay(document_id)
+
+
+def _render_in_thread(document_id: int) -> None:
+    from django.db import connection
+
+    from .tasks import generate_document
+
+    try:
+        generate_document.apply(args=(document_id,))
+    finally:
+        connection.close()
 
 
 def document_generate(*, document_id: int) -> GeneratedDocument | None:
