@@ -11,15 +11,6 @@ from .items import ITEM_CHOICES
 from .models import DesignatedTeacher, Plan, SubPlan
 
 
-class RevisionMixin:
-    """A hidden revision number: the save is refused if someone saved in between."""
-
-    def add_revision(self, revision):
-        self.fields["revision"] = forms.IntegerField(
-            widget=forms.HiddenInput, initial=revision, required=False
-        )
-
-
 class SubPlanForm(PortalModelForm):
     class Meta:
         model = SubPlan

@@ -525,8 +525,20 @@ def subplan_edit(request, pk, subplan_pk=None):
                 messages.error(request, str(exc))
                 return redirect(plan)
             else:
+                if request.htmx and subplan is not None:
+                    return render(
+                        request,
+                        "applications/_saved.html",
+                        {"revision": saved.revision, "section": saved},
+                    )
                 messages.success(request, _("The sub-plan was saved."))
                 return redirect("applications:subplan_edit", plan.pk, saved.pk)
+        if request.htmx:
+            return render(
+                request,
+                "applications/_conflict.html" if conflict else "applications/_invalid.html",
+                {"conflict": conflict, "form": form},
+            )
     if not can_edit(request, plan):
         for field in form.fields.values():
             field.disabled = True

@@ -12,6 +12,7 @@ from tests.factories import (
     CountyFactory,
     SchoolFactory,
     UserFactory,
+    ensure_reference_data,
     evaluated_school,
     grant,
 )
@@ -53,7 +54,7 @@ def private_media(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": settings.STORAGES["private"]["BACKEND"],
             "OPTIONS": {"location": location, "base_url": None},
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -146,7 +147,12 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def reference_data(transactional_db):
+    ensure_reference_data()
+
+
+@pytest.fixture
+def page(browser, live_server, settings, reference_data):
     settings.DEBUG = False
     context = browser.new_context(base_url=live_server.url, locale="zh-TW")
     context.set_default_timeout(15000)

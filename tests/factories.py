@@ -23,6 +23,27 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
+def ensure_reference_data():
+    """Districts, counties and phases come from data migrations; a transactional test
+    empties every table after it runs, so put them back for the next one."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if County.objects.exists():
+        return
+    for module in (
+        "portal.schools.migrations.0002_seed_districts_counties",
+        "portal.programme.migrations.0002_seed_phases",
+    ):
+        import_module(module).seed(apps, None)
+
+
+def _county(code):
+    ensure_reference_data()
+    return County.objects.get(code=code)
+
+
 def district(code="zhongtou"):
     return District.objects.get(code=code)
 
@@ -44,7 +65,7 @@ class SchoolFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"{193000 + n:06d}")
     name = factory.Sequence(lambda n: f"國立測試高級工業職業學校{n}")
     ownership = "public"
-    county = factory.LazyFunction(lambda: County.objects.get(code="taichung"))
+    county = factory.LazyFunction(lambda: _county("taichung"))
     district = factory.LazyAttribute(lambda s: s.county.default_district)
     address = "臺中市南區高工路 191 號"
     phone = "(04)2261-3158"
