@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
 from portal.schools.models import School
+from portal.templatetags.portal import roc_datetime
 
 from . import briefing_selectors as selectors
 from . import services
@@ -219,14 +220,14 @@ def briefing_registrations(request, pk):
 
 
 def briefing_export(request, pk):
-    """The registered schools as a sign-in sheet (簽到表), one row per school."""
+    """The registered schools as a sign-in sheet (簽到表), one row per school; times in
+    Taiwan time with ROC years."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
     require(request, "applications.manage_briefings")
     session = get_session(pk)
     active = [r for r in selectors.registrations(session) if r.cancelled_at is None]
-    local = timezone.localtime
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Sign-in sheet")[:31]
@@ -235,10 +236,7 @@ def briefing_export(request, pk):
     sheet.append(
         [
             _("Time: %(start)s – %(end)s")
-            % {
-                "start": local(session.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "end": local(session.ends_at).strftime("%Y-%m-%d %H:%M"),
-            }
+            % {"start": roc_datetime(session.starts_at), "end": roc_datetime(session.ends_at)}
         ]
     )
     sheet.append([_("Place: %(place)s") % {"place": where}])
@@ -272,7 +270,7 @@ def briefing_export(request, pk):
                 registration.attendees,
                 registration.attendee_count,
                 registration.registered_by.display_name,
-                local(registration.registered_at).strftime("%Y-%m-%d %H:%M"),
+                roc_datetime(registration.registered_at),
                 "",
             ]
         )

@@ -462,7 +462,10 @@ def _move(plan: Plan, to: str, *, by, comment: str, before: dict | None = None) 
     if to == PlanStatus.SUBMITTED:
         plan.submitted_at = timezone.now()
         fields.append("submitted_at")
-    if to != PlanStatus.RETURNED and plan.revision_due:
+    # A returned plan keeps its due date (APP-3) while it goes to the principal and back;
+    # the resubmission uses it up.
+    keeps_due = (PlanStatus.RETURNED, PlanStatus.AWAITING_PRINCIPAL, PlanStatus.DRAFT)
+    if to not in keeps_due and plan.revision_due:
         plan.revision_due = None
         fields.append("revision_due")
     plan.save(update_fields=fields)
@@ -700,7 +703,9 @@ def plan_reopen(*, plan: Plan, by) -> Plan:
 
 
 def plan_review_start(*, plan: Plan, by) -> Plan:
-    """The review takes over: the school can no longer withdraw."""
+    """The review takes over: the school can no longer withdraw. Ministry staff only."""
+    if not by.has_perm("applications.review_plan", plan):
+        raise PlanError(_("Only ministry staff can take a plan to review."))
     with transaction.atomic():
         plan = _lock(plan)
         if plan.status != PlanStatus.SUBMITTED:
@@ -716,9 +721,11 @@ def plan_decide(
 
     An approval opens the years it covers, each with its approved subsidy; when an
     approved amount is lower than the subsidy requested, the school must revise its
-    budget to fit (a new version)."""
+    budget to fit (a new version). Ministry staff only."""
     from .budget import budget_summary
 
+    if not by.has_perm("applications.review_plan", plan):
+        raise PlanError(_("Only ministry staff can record the decision on a plan."))
     with transaction.atomic():
         plan = _lock(plan)
         if plan.status != PlanStatus.UNDER_REVIEW:

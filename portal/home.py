@@ -14,6 +14,7 @@ from portal.programme import calendar
 from portal.programme import selectors as programme
 from portal.schools import selectors as schools
 from portal.schools.models import EvaluationCycle, School
+from portal.templatetags.portal import roc_datetime
 
 
 @dataclass
@@ -220,6 +221,29 @@ def grant_section(user, role, template) -> Section:
     )
 
 
+def committee_section(user) -> Section:
+    """The committee member's assignments: what is left to score, drafts, deadlines."""
+    from review.selectors import reviewer_home
+
+    section = grant_section(user, Role.COMMITTEE, "home/_committee.html")
+    reviews = reviewer_home(user)
+    section.context["reviews"] = reviews
+    for assignment in [*reviews.to_do, *reviews.drafts]:
+        section.tasks.append(
+            Task(
+                _("Score %(school)s (%(round)s) by %(deadline)s.")
+                % {
+                    "school": assignment.plan.school.name,
+                    "round": assignment.round.get_number_display(),
+                    "deadline": roc_datetime(assignment.round.closes_at),
+                },
+                reverse("review:assignment", args=[assignment.pk]),
+                urgent=True,
+            )
+        )
+    return section
+
+
 def home_sections(user) -> list[Section]:
     sections: list[Section] = []
     if user.has_role(Role.MINISTRY):
@@ -227,7 +251,7 @@ def home_sections(user) -> list[Section]:
     sections += school_section(user, Role.COORDINATOR)
     sections += school_section(user, Role.PRINCIPAL)
     if user.has_role(Role.COMMITTEE):
-        sections.append(grant_section(user, Role.COMMITTEE, "home/_committee.html"))
+        sections.append(committee_section(user))
     if user.has_role(Role.INSPECTOR):
         sections.append(inspector_section(user))
     if user.has_role(Role.ADVISOR):

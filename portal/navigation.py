@@ -55,6 +55,8 @@ def nav_items(user, path: str = "") -> list[NavItem]:
                 "/briefings/",
             )
         )
+    if user.has_perm("review.access"):
+        items.append(NavItem(_("Review"), reverse("review:index"), "clipboard-data", "/review/"))
     if user.has_perm("schools.list_schools"):
         label = _("Schools") if user.has_role(Role.MINISTRY) else _("Schools in my area")
         items.append(NavItem(label, reverse("schools:list"), "buildings", "/schools/"))
