@@ -213,16 +213,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Generated documents and attachments live outside any public URL: they are
 # served only through views that check who may see them.
 PRIVATE_MEDIA_ROOT = env.path("PORTAL_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
-# No media URL at all: a storage's base_url of None otherwise falls back to MEDIA_URL ("/"),
-# which would give every private file a public-looking URL. With None, ``file.url`` raises.
-MEDIA_URL = None
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "portal.documents.storage.PrivateStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "portal.documents.storage.PrivateStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {
