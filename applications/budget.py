@@ -25,7 +25,8 @@ from .enums import EXPENSE_GROUP, EXPENSE_ORDER, ExpenseGroup, ExpenseType, Fisc
 from .items import ITEMS
 from .models import BudgetLine, Plan, SubPlan
 
-ZERO = Decimal("0")
+# Three places, so that an empty total reads 0.000 like every other amount (BUD-1).
+ZERO = Decimal("0.000")
 THREE_PLACES = Decimal("0.001")
 
 LINE_FIELDS = [
@@ -55,6 +56,11 @@ class EditConflict(Exception):
 def overhead_cap() -> Decimal:
     """BUD-4: administrative overhead may be at most this share of 業務費 (a setting)."""
     return Decimal(settings.PORTAL_BUDGET_OVERHEAD_CAP)
+
+
+def overhead_percent() -> str:
+    """The cap as a percentage for people to read: "15", "10", "12.5" (never "1E+1")."""
+    return format((overhead_cap() * 100).normalize(), "f")
 
 
 # --- Totals ---------------------------------------------------------------------
@@ -219,7 +225,7 @@ def budget_problems(plan: Plan, summary: BudgetSummary | None = None) -> list[st
                 % {
                     "year": year,
                     "overhead": block.overhead,
-                    "percent": (overhead_cap() * 100).normalize(),
+                    "percent": overhead_percent(),
                     "cap": cap,
                 }
             )

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -92,7 +92,7 @@ def _page_context(request, plan, **extra):
         signoff=signoff,
         signoff_form=signoff_form,
         approved={y.academic_year: y.approved_amount for y in plan.years.all()},
-        cap_percent=(budget.overhead_cap() * 100).normalize(),
+        cap_percent=budget.overhead_percent(),
         **extra,
     )
     # The lines may also change after an approval below the request (BUD-5).
@@ -174,7 +174,14 @@ def _defaults_after(line):
 
 def line_detail(request, pk, line_pk):
     plan = get_plan(request, pk)
-    line = get_object_or_404(BudgetLine.objects.select_related("sub_plan"), pk=line_pk, plan=plan)
+    line = BudgetLine.objects.select_related("sub_plan").filter(pk=line_pk, plan=plan).first()
+    if line is None and request.method == "POST" and request.htmx:
+        # Removed by someone else while this row was being edited: say so, keep what was typed.
+        require(request, "applications.edit_plan", plan)
+        form = BudgetLineForm(request.POST, plan=plan, prefix=f"line{line_pk}")
+        return _conflict(request, plan, BudgetLine(pk=line_pk), form, None)
+    if line is None:
+        raise Http404
     if request.method == "POST":
         require(request, "applications.edit_plan", plan)
         form = BudgetLineForm(request.POST, plan=plan, prefix=f"line{line.pk}")
@@ -339,7 +346,8 @@ def budget_export(request, pk):
     sheet.append(COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for line in lines:
+    # In the page's order: per year, 經常門 (業務費, then 雜支) before 資本門 (BUD-1).
+    for line in (line for year in summary.years for line in year.lines):
         sheet.append(
             [
                 line.academic_year,

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Committee review")
+
+    def ready(self):
+        from portal.audit.labels import register
+
+        from . import reports  # noqa: F401  (registers the review's documents)
+        from .labels import AUDIT_LABELS
+
+        register(AUDIT_LABELS)

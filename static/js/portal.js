@@ -63,3 +63,37 @@
     if (event.target.matches && event.target.matches("[data-item-select]")) sync(event.target);
   });
 })();
+
+// Score form: a preview of the weighted total as the reviewer types. The server computes the
+// total that counts: 100 × Σ(points ÷ maximum × weight) ÷ Σ weight, rounded half up.
+(function () {
+  "use strict";
+  function update(form) {
+    const inputs = form.querySelectorAll("input.score-input");
+    const out = form.querySelector("[data-review-total]");
+    if (!out || !inputs.length) return;
+    let weights = 0;
+    let sum = 0;
+    let complete = true;
+    inputs.forEach(function (input) {
+      const max = parseFloat(input.dataset.max);
+      const weight = parseFloat(input.dataset.weight);
+      const value = parseFloat(input.value);
+      weights += weight;
+      if (input.value === "" || isNaN(value) || value < 0 || value > max) {
+        complete = false;
+        return;
+      }
+      sum += (value / max) * weight;
+    });
+    out.textContent = complete && weights ? ((Math.round((sum * 100 / weights) * 100 + 1e-9) / 100).toFixed(2)) : "—";
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("input.score-input")) update(event.target.form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("input.score-input")) update(form);
+    });
+  });
+})();

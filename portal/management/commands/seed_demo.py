@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-DEMO_MODULES = ["portal.demo", "applications.demo"]
+DEMO_MODULES = ["portal.demo", "applications.demo", "review.demo"]
 
 
 class Command(BaseCommand):

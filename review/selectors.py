@@ -1,0 +1,709 @@
+"""Reads of the review: who may see what, conflicts of interest, the pool of a round, the
+progress board, the ranking, and what a reviewer and a school are shown.
+
+Lists load in a fixed number of queries whatever their size; the arithmetic is in
+``aggregation``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.enums import PlanStatus
+from applications.models import Plan
+from portal.accounts.enums import SCHOOL_ROLES, CommitteeCategory
+from portal.accounts.models import RoleGrant
+
+from . import aggregation
+from .enums import AssignmentStatus, ReviewStatus, RoundNumber
+from .models import (
+    Assignment,
+    Committee,
+    CommitteeMember,
+    ConsolidatedComment,
+    Criterion,
+    Decision,
+    Review,
+    Round,
+    RoundOutcome,
+    Score,
+    Visit,
+)
+
+#: Plan statuses that belong in a committee's round 1.
+REVIEWABLE = (
+    PlanStatus.SUBMITTED,
+    PlanStatus.UNDER_REVIEW,
+    PlanStatus.APPROVED,
+    PlanStatus.REJECTED,
+)
+
+#: Former staff of a school keep a conflict of interest for this long after leaving it.
+FORMER_STAFF_YEARS = 3
+
+
+def review_of(assignment: Assignment) -> Review | None:
+    """The assignment's review, if it has one (no query when ``review`` was selected)."""
+    try:
+        return assignment.review
+    except Review.DoesNotExist:
+        return None
+
+
+# --- Visibility -------------------------------------------------------------------------
+
+
+def reviewer_can_see_plan(user, plan) -> bool:
+    """A reviewer sees a plan only through an active assignment to it: not removed from the
+    committee, no declared conflict, not recused, and no conflict of interest found since
+    (a grant added after the assignment counts)."""
+    if plan is None or not getattr(user, "is_authenticated", False):
+        return False
+    assignments = list(
+        Assignment.objects.filter(
+            member__user=user,
+            member__removed_at__isnull=True,
+            plan=plan,
+            status=AssignmentStatus.ACTIVE,
+        ).select_related("member", "round")
+    )
+    if not assignments:
+        return False
+    member = assignments[0].member
+    return conflict_reason(member, plan) is None
+
+
+# --- Conflicts of interest ---------------------------------------------------------------
+
+
+def conflict_map(committee, members, plans) -> dict[tuple[int, int], str]:
+    """Every conflict of interest between ``members`` and the schools of ``plans``, as
+    ``{(member id, plan id): reason}``, in three queries.
+
+    A member may not review a school when they are its principal or staff (a coordinator or
+    principal grant at the school), were so within the last three years, are affiliated with
+    it (the affiliated school, or an affiliation that is the school's name, of their
+    committee or any other grant), or declared a conflict or were recused for it earlier in
+    this committee's review.
+    """
+    members = list(members)
+    plans = list(plans)
+    if not members or not plans:
+        return {}
+    user_ids = {m.user_id for m in members}
+    cutoff = timezone.now() - dt.timedelta(days=365 * FORMER_STAFF_YEARS)
+    staff = defaultdict(set)  # user id → school ids where they are staff
+    former = defaultdict(set)
+    affiliated = defaultdict(set)
+    affiliation_names = defaultdict(set)
+    for grant in RoleGrant.objects.filter(user_id__in=user_ids).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gte=cutoff)
+    ):
+        if grant.role in SCHOOL_ROLES and grant.school_id:
+            (staff if grant.revoked_at is None else former)[grant.user_id].add(grant.school_id)
+        if grant.revoked_at is None:
+            if grant.affiliated_school_id:
+                affiliated[grant.user_id].add(grant.affiliated_school_id)
+            if grant.affiliation.strip():
+                affiliation_names[grant.user_id].add(grant.affiliation.strip())
+    for member in members:
+        if member.affiliated_school_id:
+            affiliated[member.user_id].add(member.affiliated_school_id)
+        if member.affiliation.strip():
+            affiliation_names[member.user_id].add(member.affiliation.strip())
+    earlier = {
+        (user_id, plan_id): status
+        for user_id, plan_id, status in Assignment.objects.filter(
+            round__committee=committee,
+            member__user_id__in=user_ids,
+            plan__in=plans,
+            status__in=[AssignmentStatus.CONFLICT, AssignmentStatus.RECUSED],
+        ).values_list("member__user_id", "plan_id", "status")
+    }
+    found = {}
+    for member in members:
+        uid = member.user_id
+        for plan in plans:
+            school = plan.school
+            reason = None
+            if school.pk in staff[uid]:
+                reason = _("Principal or staff of this school")
+            elif school.pk in former[uid]:
+                reason = _("Worked at this school within the last three years")
+            elif school.pk in affiliated[uid] or school.name.strip() in affiliation_names[uid]:
+                reason = _("Affiliated with this school")
+            elif (uid, plan.pk) in earlier:
+                reason = (
+                    _("Declared a conflict of interest with this school")
+                    if earlier[(uid, plan.pk)] == AssignmentStatus.CONFLICT
+                    else _("Recused from this school by the ministry")
+                )
+            if reason:
+                found[(member.pk, plan.pk)] = reason
+    return found
+
+
+def conflict_reason(member: CommitteeMember, plan) -> str | None:
+    return conflict_map(member.committee_id, [member], [plan]).get((member.pk, plan.pk))
+
+
+# --- Committees, rounds and pools -----------------------------------------------------------
+
+
+def committee_for_plan(plan) -> Committee | None:
+    return Committee.objects.filter(
+        phase_id=plan.phase_id, academic_year=plan.application_year
+    ).first()
+
+
+def rounds_of(committee) -> dict[int, Round]:
+    return {r.number: r for r in committee.rounds.all()}
+
+
+def first_round(rnd: Round) -> Round | None:
+    if rnd.number == RoundNumber.FIRST:
+        return rnd
+    return Round.objects.filter(committee_id=rnd.committee_id, number=RoundNumber.FIRST).first()
+
+
+def passed_first_round(committee) -> set[int]:
+    """Ids of the plans that passed round 1 (SEL-4): confirmed passers only."""
+    return set(
+        RoundOutcome.objects.filter(
+            round__committee=committee,
+            round__number=RoundNumber.FIRST,
+            round__results_confirmed_at__isnull=False,
+            passed=True,
+        ).values_list("plan_id", flat=True)
+    )
+
+
+def round_pool(rnd: Round) -> list[Plan]:
+    """The applications a round reviews: for round 1 every application of the committee's
+    phase and year that was submitted; for round 2 only the confirmed passers of round 1
+    (SEL-4)."""
+    committee = rnd.committee
+    plans = Plan.objects.select_related("school", "school__district", "phase")
+    if rnd.number == RoundNumber.FIRST:
+        plans = plans.filter(
+            Q(
+                phase_id=committee.phase_id,
+                application_year=committee.academic_year,
+                status__in=REVIEWABLE,
+            )
+            | Q(review_assignments__round=rnd)
+        )
+    else:
+        plans = plans.filter(
+            review_outcomes__round__committee_id=committee.pk,
+            review_outcomes__round__number=RoundNumber.FIRST,
+            review_outcomes__round__results_confirmed_at__isnull=False,
+            review_outcomes__passed=True,
+        )
+    return list(plans.distinct().order_by("school__district__order", "school__code"))
+
+
+def active_members(committee) -> list[CommitteeMember]:
+    return list(
+        CommitteeMember.objects.filter(committee=committee, removed_at__isnull=True)
+        .select_related("user", "affiliated_school")
+        .order_by("category", "user__name", "pk")
+    )
+
+
+@dataclass
+class Composition:
+    groups: list[tuple[str, str, list[CommitteeMember]]]
+    empty: list[str]
+    size: int
+
+
+def composition(committee) -> Composition:
+    """The members by category (SEL-3), and the categories nobody represents yet."""
+    members = active_members(committee)
+    groups = []
+    empty = []
+    for category in CommitteeCategory:
+        in_category = [m for m in members if m.category == category]
+        groups.append((category.value, str(category.label), in_category))
+        if not in_category:
+            empty.append(str(category.label))
+    return Composition(groups=groups, empty=empty, size=len(members))
+
+
+def criteria_of(rnd: Round) -> list[Criterion]:
+    return list(rnd.criteria.all())
+
+
+def rubric_locked(rnd: Round) -> bool:
+    """A rubric can change until the first score exists (issue 4, SEL-1, SEL-2)."""
+    return Score.objects.filter(criterion__round=rnd, points__isnull=False).exists()
+
+
+# --- The progress board ------------------------------------------------------------------
+
+
+@dataclass
+class ReviewerProgress:
+    member: CommitteeMember
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    abstained: int = 0
+    pending: list = field(default_factory=list)  # the plans still to review
+
+    @property
+    def missing(self):
+        return self.assigned - self.submitted
+
+    @property
+    def not_started(self):
+        return self.assigned - self.submitted - self.drafts
+
+
+@dataclass
+class ApplicationProgress:
+    plan: Plan
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    abstained: int = 0
+    missing_by: list = field(default_factory=list)  # members whose review is missing
+
+    @property
+    def missing(self):
+        return self.assigned - self.submitted
+
+
+@dataclass
+class Progress:
+    reviewers: list[ReviewerProgress]
+    applications: list[ApplicationProgress]
+    assigned: int
+    submitted: int
+
+    @property
+    def missing(self):
+        return self.assigned - self.submitted
+
+    @property
+    def percent(self):
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+def round_assignments(rnd: Round):
+    return list(
+        Assignment.objects.filter(round=rnd).select_related(
+            "member", "member__user", "review", "plan", "plan__school"
+        )
+    )
+
+
+def progress(rnd: Round) -> Progress:
+    """Missing reviews per reviewer and per application, in four queries."""
+    pool = round_pool(rnd)
+    assignments = round_assignments(rnd)
+    members = {m.pk: m for m in active_members(rnd.committee)}
+    for a in assignments:
+        members.setdefault(a.member_id, a.member)
+    reviewers = {pk: ReviewerProgress(member=m) for pk, m in members.items()}
+    applications = {p.pk: ApplicationProgress(plan=p) for p in pool}
+    for a in assignments:
+        reviewer = reviewers[a.member_id]
+        application = applications.get(a.plan_id)
+        if application is None:
+            application = applications[a.plan_id] = ApplicationProgress(plan=a.plan)
+        if a.status != AssignmentStatus.ACTIVE:
+            reviewer.abstained += 1
+            application.abstained += 1
+            continue
+        review = review_of(a)
+        reviewer.assigned += 1
+        application.assigned += 1
+        if review and review.status == ReviewStatus.SUBMITTED:
+            reviewer.submitted += 1
+            application.submitted += 1
+            continue
+        if review:
+            reviewer.drafts += 1
+            application.drafts += 1
+        reviewer.pending.append(a.plan)
+        application.missing_by.append(a.member)
+    reviewer_rows = sorted(
+        reviewers.values(), key=lambda r: (-r.missing, r.member.category, r.member.pk)
+    )
+    return Progress(
+        reviewers=reviewer_rows,
+        applications=list(applications.values()),
+        assigned=sum(r.assigned for r in reviewer_rows),
+        submitted=sum(r.submitted for r in reviewer_rows),
+    )
+
+
+# --- The ranking -------------------------------------------------------------------------
+
+
+@dataclass
+class RankRow:
+    plan: Plan
+    totals: list[Decimal] = field(default_factory=list)
+    normalised_totals: list[Decimal] = field(default_factory=list)
+    abstained: int = 0
+    missing: int = 0
+    raw: Decimal | None = None
+    normalised: Decimal | None = None
+    bonus: Decimal = Decimal("0")
+    final: Decimal | None = None
+    rank: int | None = None
+    suggested: bool = False
+    outcome: RoundOutcome | None = None
+
+    @property
+    def focus(self):
+        return self.plan.school.focus_support
+
+    @property
+    def count(self):
+        return len(self.totals)
+
+    @property
+    def passed(self):
+        return self.outcome.passed if self.outcome else None
+
+
+@dataclass
+class Ranking:
+    round: Round
+    rows: list[RankRow]
+    rule_complete: bool
+    missing: int
+    normalised_by_review: dict = field(default_factory=dict)
+
+    @property
+    def suggested_count(self):
+        return sum(1 for r in self.rows if r.suggested)
+
+    @property
+    def passed_count(self):
+        return sum(1 for r in self.rows if r.outcome and r.outcome.passed)
+
+
+def ranking(rnd: Round, assignments=None) -> Ranking:
+    """Each application's score, its rank and whether the pass rule passes it (SEL-4, SEL-7).
+
+    Counted are the submitted reviews of active assignments: abstentions (a declared
+    conflict) and recusals are left out, and so are reviews still missing.
+    """
+    pool = round_pool(rnd)
+    assignments = round_assignments(rnd) if assignments is None else assignments
+    outcomes = {o.plan_id: o for o in RoundOutcome.objects.filter(round=rnd)}
+    rows = {p.pk: RankRow(plan=p) for p in pool}
+    counted = []
+    for a in assignments:
+        row = rows.get(a.plan_id)
+        if row is None:
+            row = rows[a.plan_id] = RankRow(plan=a.plan)
+        if a.status != AssignmentStatus.ACTIVE:
+            row.abstained += 1
+            continue
+        review = review_of(a)
+        if review is None or review.status != ReviewStatus.SUBMITTED:
+            row.missing += 1
+            continue
+        row.totals.append(review.total)
+        counted.append((review.pk, a.member_id, review.total, a.plan_id))
+    normalised = (
+        aggregation.zscore_normalise([(r, m, t) for r, m, t, _p in counted])
+        if rnd.normalise
+        else {}
+    )
+    for review_pk, _member, _total, plan_pk in counted:
+        if rnd.normalise:
+            rows[plan_pk].normalised_totals.append(normalised[review_pk])
+    for row in rows.values():
+        row.raw = aggregation.aggregate(row.totals, rnd.aggregation)
+        if rnd.normalise:
+            row.normalised = aggregation.aggregate(row.normalised_totals, rnd.aggregation)
+        basis = row.normalised if rnd.normalise else row.raw
+        if basis is not None:
+            row.bonus = rnd.focus_bonus if row.focus else Decimal("0")
+            row.final = basis + row.bonus
+        row.outcome = outcomes.get(row.plan.pk)
+    ranked = aggregation.rank(
+        [aggregation.Ranked(key=pk, final=row.final, focus=row.focus) for pk, row in rows.items()]
+    )
+    complete = aggregation.rule_is_complete(rnd.pass_rule, rnd.pass_threshold, rnd.pass_top_n)
+    suggested = (
+        aggregation.passers(
+            ranked,
+            rule=rnd.pass_rule,
+            threshold=rnd.pass_threshold,
+            top_n=rnd.pass_top_n,
+            reserved=rnd.focus_reserved,
+        )
+        if complete
+        else set()
+    )
+    ordered = []
+    for item in ranked:
+        row = rows[item.key]
+        row.rank = item.rank
+        row.suggested = item.key in suggested
+        ordered.append(row)
+    return Ranking(
+        round=rnd,
+        rows=ordered,
+        rule_complete=complete,
+        missing=sum(r.missing for r in ordered),
+        normalised_by_review=normalised,
+    )
+
+
+# --- What a reviewer sees ----------------------------------------------------------------
+
+
+def reviewer_assignments(user) -> list[Assignment]:
+    """A reviewer's assignments in every committee, the open rounds' first."""
+    return list(
+        Assignment.objects.filter(member__user=user, member__removed_at__isnull=True)
+        .select_related(
+            "round", "round__committee", "plan", "plan__school", "plan__phase", "review"
+        )
+        .order_by("-round__committee__academic_year", "round__closes_at", "plan__school__code")
+    )
+
+
+@dataclass
+class ReviewerHome:
+    to_do: list[Assignment]
+    drafts: list[Assignment]
+    submitted: list[Assignment]
+    upcoming: list[Assignment]
+    closed: list[Assignment]
+    abstained: list[Assignment]
+
+    @property
+    def count(self):
+        return len(self.to_do) + len(self.drafts)
+
+
+def reviewer_home(user) -> ReviewerHome:
+    home = ReviewerHome([], [], [], [], [], [])
+    now = timezone.now()
+    for a in reviewer_assignments(user):
+        review = review_of(a)
+        if a.status != AssignmentStatus.ACTIVE:
+            home.abstained.append(a)
+        elif review and review.is_submitted:
+            home.submitted.append(a)
+        elif a.round.state(now) == "upcoming":
+            home.upcoming.append(a)
+        elif a.round.state(now) != "open":
+            home.closed.append(a)
+        elif review:
+            home.drafts.append(a)
+        else:
+            home.to_do.append(a)
+    return home
+
+
+@dataclass
+class OtherReview:
+    label: str
+    review: Review
+    scores: dict[int, Score]
+
+
+def other_reviews(assignment: Assignment) -> list[OtherReview] | None:
+    """The other reviewers' submitted reviews of the same application, when the round's
+    setting lets this reviewer see them; ``None`` when it does not."""
+    from .enums import OthersVisibility
+
+    rnd = assignment.round
+    own = review_of(assignment)
+    if rnd.others_visibility == OthersVisibility.NEVER:
+        return None
+    if rnd.others_visibility == OthersVisibility.AFTER_SUBMIT and not (own and own.is_submitted):
+        return None
+    others = list(
+        Assignment.objects.filter(round=rnd, plan_id=assignment.plan_id)
+        .select_related("member__user", "review")
+        .prefetch_related(Prefetch("review__scores", queryset=Score.objects.all()))
+        .order_by("pk")
+    )
+    result = []
+    letter = 0
+    for other in others:
+        if other.pk == assignment.pk:
+            continue
+        review = review_of(other)
+        letter += 1
+        if other.status != AssignmentStatus.ACTIVE or not review or not review.is_submitted:
+            continue
+        label = (
+            other.member.user.display_name
+            if rnd.show_reviewer_names
+            else _("Reviewer %(letter)s") % {"letter": chr(ord("A") + letter - 1)}
+        )
+        result.append(
+            OtherReview(
+                label=label,
+                review=review,
+                scores={s.criterion_id: s for s in review.scores.all()},
+            )
+        )
+    return result
+
+
+# --- The ministry's view of one application ------------------------------------------------
+
+
+@dataclass
+class RoundDetail:
+    round: Round
+    criteria: list[Criterion]
+    assignments: list[Assignment]
+    scores: dict[tuple[int, int], Score]
+    outcome: RoundOutcome | None
+    comment: ConsolidatedComment | None
+    visit: Visit | None
+    in_pool: bool
+
+    @property
+    def matrix(self) -> list[tuple[Criterion, list[Score | None]]]:
+        """Each criterion with every reviewer's score, in the order of ``assignments``."""
+        reviews = [review_of(a) for a in self.assignments]
+        return [
+            (c, [self.scores.get((r.pk, c.pk)) if r else None for r in reviews])
+            for c in self.criteria
+        ]
+
+
+def plan_review_detail(committee, plan) -> list[RoundDetail]:
+    rounds = list(committee.rounds.all())
+    details = []
+    for rnd in rounds:
+        assignments = list(
+            Assignment.objects.filter(round=rnd, plan=plan)
+            .select_related("member__user", "review", "status_changed_by", "version")
+            .order_by("pk")
+        )
+        scores = {
+            (s.review_id, s.criterion_id): s
+            for s in Score.objects.filter(review__assignment__in=assignments)
+        }
+        in_pool = rnd.number == RoundNumber.FIRST or plan.pk in passed_first_round(committee)
+        details.append(
+            RoundDetail(
+                round=rnd,
+                criteria=criteria_of(rnd),
+                assignments=assignments,
+                scores=scores,
+                outcome=RoundOutcome.objects.filter(round=rnd, plan=plan).first(),
+                comment=ConsolidatedComment.objects.filter(round=rnd, plan=plan).first(),
+                visit=Visit.objects.filter(round=rnd, plan=plan)
+                .prefetch_related("attendees__user")
+                .first(),
+                in_pool=in_pool,
+            )
+        )
+    return details
+
+
+def comment_draft(assignments) -> str:
+    """A starting point for the consolidated comments: the reviewers' overall comments,
+    without their names."""
+    lines = []
+    for a in assignments:
+        review = review_of(a)
+        if (
+            a.status == AssignmentStatus.ACTIVE
+            and review
+            and review.is_submitted
+            and review.comment.strip()
+        ):
+            lines.append(f"{len(lines) + 1}. {review.comment.strip()}")
+    return "\n".join(lines)
+
+
+# --- What the school sees ------------------------------------------------------------------
+
+
+@dataclass
+class SchoolRound:
+    round: Round
+    state: str  # "pending", "in_review", "passed", "not_passed"
+    comment: str = ""
+    visit: Visit | None = None
+
+
+@dataclass
+class SchoolView:
+    committee: Committee | None
+    rounds: list[SchoolRound]
+    decision: Decision | None
+    requested: dict = field(default_factory=dict)
+
+
+def school_view(plan) -> SchoolView:
+    """What the school may see of its review (issue 4 §8): the state of each round, the
+    result once confirmed, the visit's schedule, the consolidated comments and the decision —
+    never the reviewers' names or their individual scores."""
+    committee = committee_for_plan(plan)
+    decision = (
+        Decision.objects.filter(plan=plan, committee=committee).first()
+        if committee
+        else Decision.objects.filter(plan=plan).select_related("committee").last()
+    )
+    if committee is None and decision is not None:
+        committee = decision.committee
+    if committee is None:
+        return SchoolView(committee=None, rounds=[], decision=None)
+    outcomes = {
+        o.round_id: o
+        for o in RoundOutcome.objects.filter(
+            round__committee=committee, round__results_confirmed_at__isnull=False, plan=plan
+        )
+    }
+    comments = {
+        c.round_id: c.text
+        for c in ConsolidatedComment.objects.filter(round__committee=committee, plan=plan)
+    }
+    visits = {v.round_id: v for v in Visit.objects.filter(round__committee=committee, plan=plan)}
+    assigned = set(
+        Assignment.objects.filter(round__committee=committee, plan=plan).values_list(
+            "round_id", flat=True
+        )
+    )
+    rounds = []
+    for rnd in committee.rounds.all():
+        outcome = outcomes.get(rnd.pk)
+        if outcome is not None:
+            state = "passed" if outcome.passed else "not_passed"
+        elif rnd.pk in assigned or rnd.pk in visits:
+            state = "in_review"
+        else:
+            state = "pending"
+        rounds.append(
+            SchoolRound(
+                round=rnd,
+                state=state,
+                comment=comments.get(rnd.pk, "") if outcome is not None else "",
+                visit=visits.get(rnd.pk),
+            )
+        )
+        if outcome is not None and not outcome.passed:
+            break
+    return SchoolView(
+        committee=committee,
+        rounds=rounds,
+        decision=decision,
+        requested=decision.requested if decision else {},
+    )

@@ -1,0 +1,572 @@
+"""The review's pages: who gets a 404 or a 403, what the school sees (never the reviewers'
+names or scores), the forms keeping what was typed, and query counts that do not grow."""
+
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications.enums import PlanStatus
+from review import selectors, services
+from review.enums import ReviewStatus
+from review.models import (
+    Assignment,
+    Committee,
+    CommitteeMember,
+    Decision,
+    Review,
+    RoundOutcome,
+)
+from tests.factories import grant
+from tests.review import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# --- Authorisation ------------------------------------------------------------------------
+
+
+def test_unassigned_reviewer_gets_404_on_the_plan_and_its_review_pages(
+    client_for, round1, ministry, expert, industry, plan
+):
+    a = builders.assign(round1, expert, plan, ministry)
+    client = client_for(industry.user)
+    for url in (
+        reverse("applications:plan_detail", args=[plan.pk]),
+        reverse("applications:plan_read", args=[plan.pk]),
+        reverse("review:assignment", args=[a.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("review:sheet_pdf", args=[a.pk])).status_code == 404
+    assert client.post(reverse("applications:plan_pdf", args=[plan.pk])).status_code == 404
+
+
+def test_assigned_reviewer_reads_the_plan(client_for, round1, ministry, expert, plan):
+    a = builders.assign(round1, expert, plan, ministry)
+    client = client_for(expert.user)
+    assert client.get(reverse("applications:plan_detail", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("applications:plan_read", args=[plan.pk])).status_code == 200
+    page = client.get(reverse("review:assignment", args=[a.pk]))
+    assert page.status_code == 200
+    assert "學制和規模" in page.content.decode()
+
+
+def test_conflicted_reviewer_gets_404(client_for, round1, ministry, expert, plan):
+    a = builders.assign(round1, expert, plan, ministry)
+    client = client_for(expert.user)
+    response = client.post(
+        reverse("review:declare_conflict", args=[a.pk]), {"reason": "曾任該校教師"}, follow=True
+    )
+    assert "已登錄您的利益迴避" in " ".join(messages_of(response))
+    assert client.get(reverse("review:assignment", args=[a.pk])).status_code == 404
+    assert client.get(reverse("applications:plan_detail", args=[plan.pk])).status_code == 404
+
+
+def test_principal_member_gets_404_on_their_own_schools_review(
+    client_for, round1, ministry, principal_member, other_plan, plan
+):
+    """The principal sees their own school's plan as its principal, but has no review page
+    for it; their assignment elsewhere is theirs."""
+    a = builders.assign(round1, principal_member, other_plan, ministry)
+    client = client_for(principal_member.user)
+    assert client.get(reverse("review:assignment", args=[a.pk])).status_code == 200
+    assert client.get(reverse("applications:plan_detail", args=[plan.pk])).status_code == 200
+    assert not Assignment.objects.filter(plan=plan).exists()
+
+
+@pytest.mark.parametrize("name", ["index", "my", "committee_create"])
+def test_wrong_role_gets_403_on_the_review_area(client_for, coordinator, name):
+    assert client_for(coordinator).get(reverse(f"review:{name}")).status_code == 403
+
+
+def test_reviewer_gets_403_on_ministry_pages(client_for, round1, committee, expert, plan):
+    client = client_for(expert.user)
+    for url in (
+        reverse("review:committee_detail", args=[committee.pk]),
+        reverse("review:round_detail", args=[round1.pk]),
+        reverse("review:progress", args=[round1.pk]),
+        reverse("review:ranking", args=[round1.pk]),
+        reverse("review:export", args=[round1.pk]),
+        reverse("review:plan_review", args=[plan.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_ministry_gets_403_on_the_scoring_page(client_for, round1, ministry, expert, plan):
+    a = builders.assign(round1, expert, plan, ministry)
+    assert client_for(ministry).get(reverse("review:assignment", args=[a.pk])).status_code == 403
+
+
+def test_menu_has_the_review_item_for_ministry_and_committee(
+    client_for, ministry, committee_member, coordinator
+):
+    assert "審查" in client_for(ministry).get("/").content.decode()
+    home = client_for(committee_member).get("/").content.decode()
+    assert 'href="/review/"' in home
+    assert 'href="/review/"' not in client_for(coordinator).get("/").content.decode()
+
+
+# --- Scoring through the page (SEL-1, SEL-2) ----------------------------------------------
+
+
+def _form(rnd, fraction="0.8", **extra):
+    data = {f"points_{pk}": str(v) for pk, v in builders.points_for(rnd, fraction).items()}
+    data.update(
+        {"recommendation": "recommend", "comment": "計畫完整可行。", "confidential_comment": ""}
+    )
+    data.update(extra)
+    return data
+
+
+def test_reviewer_saves_a_draft_then_submits(client_for, round1, ministry, expert, plan):
+    a = builders.assign(round1, expert, plan, ministry)
+    client = client_for(expert.user)
+    url = reverse("review:assignment", args=[a.pk])
+    response = client.post(url, {**_form(round1), "action": "save"}, follow=True)
+    assert "草稿已儲存" in " ".join(messages_of(response))
+    a.review.refresh_from_db()
+    assert (a.review.status, a.review.total) == (ReviewStatus.DRAFT, D("80.00"))
+    response = client.post(url, {**_form(round1, "0.9"), "action": "submit"}, follow=True)
+    assert "評分已送出" in " ".join(messages_of(response))
+    a.review.refresh_from_db()
+    assert (a.review.status, a.review.total) == (ReviewStatus.SUBMITTED, D("90.00"))
+    # Submitted: the page shows it read-only, and posting changes nothing.
+    client.post(url, {**_form(round1, "0.1"), "action": "submit"})
+    a.review.refresh_from_db()
+    assert a.review.total == D("90.00")
+
+
+def test_bad_points_get_a_chinese_message_and_lose_nothing_typed(
+    client_for, round1, ministry, expert, plan
+):
+    a = builders.assign(round1, expert, plan, ministry)
+    first = round1.criteria.first()  # 學制和規模, at most 4 points
+    data = {
+        **_form(round1),
+        f"points_{first.pk}": "7",
+        "comment": "這段意見不可遺失。",
+        f"comment_{first.pk}": "群科完整",
+        "action": "submit",
+    }
+    response = client_for(expert.user).post(reverse("review:assignment", args=[a.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "最多 4 分。" in page
+    assert "評分未儲存：請修正下方標示之處。" in page
+    assert "這段意見不可遺失。" in page and "群科完整" in page and 'value="7"' in page
+    assert not Review.objects.exists()
+
+
+def test_incomplete_submission_is_refused_with_the_missing_criteria_marked(
+    client_for, round1, ministry, expert, plan
+):
+    a = builders.assign(round1, expert, plan, ministry)
+    first = round1.criteria.first()
+    response = client_for(expert.user).post(
+        reverse("review:assignment", args=[a.pk]),
+        {f"points_{first.pk}": "3", "comment": "", "action": "submit"},
+    )
+    page = response.content.decode()
+    assert page.count("送出前請為此項目評分。") == 10
+    assert "送出前請選擇審查建議。" in page and "送出前請填寫綜合意見。" in page
+
+
+def test_scoring_after_the_deadline_is_refused(client_for, round1, ministry, expert, plan):
+    a = builders.assign(round1, expert, plan, ministry)
+    builders.close_round(round1, ministry)
+    client = client_for(expert.user)
+    page = client.get(reverse("review:assignment", args=[a.pk])).content.decode()
+    assert "本階段已截止" in page
+    response = client.post(
+        reverse("review:assignment", args=[a.pk]), {**_form(round1), "action": "submit"}
+    )
+    assert "已逾評分截止時間" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_other_scores_appear_after_submitting(client_for, round1, ministry, expert, industry, plan):
+    a = builders.assign(round1, expert, plan, ministry)
+    builders.submit(builders.assign(round1, industry, plan, ministry), "0.6")
+    client = client_for(expert.user)
+    url = reverse("review:assignment", args=[a.pk])
+    page = client.get(url).content.decode()
+    assert "送出您的評分後，即可檢視其他委員的評分。" in page
+    assert "60.00" not in page
+    client.post(url, {**_form(round1), "action": "submit"})
+    page = client.get(url).content.decode()
+    assert "委員A" in page and "60.00" in page
+    assert industry.user.display_name not in page
+
+
+def test_committee_home_lists_what_is_left(client_for, round1, ministry, expert, plan):
+    builders.assign(round1, expert, plan, ministry)
+    home = client_for(expert.user).get("/").content.decode()
+    assert plan.school.name in home
+    assert "前完成" in home  # the task: 請於 … 前完成…之評分
+    my = client_for(expert.user).get(reverse("review:my")).content.decode()
+    assert "待評分" in my and plan.school.name in my
+
+
+# --- Ministry pages ----------------------------------------------------------------------
+
+
+def test_ministry_forms_a_committee_and_adds_members(client_for, ministry, committee_member):
+    from tests.applications.builders import open_phase_now
+
+    phase = open_phase_now()
+    client = client_for(ministry)
+    response = client.post(
+        reverse("review:committee_create"),
+        {"phase": phase.pk, "academic_year": phase.start_year, "name": "審查委員會", "notes": ""},
+    )
+    committee = Committee.objects.get()
+    assert response.url == committee.get_absolute_url()
+    page = client.get(committee.get_absolute_url()).content.decode()
+    assert "以下類別尚無委員（SEL-3）" in page and "專家學者" in page
+    client.post(reverse("review:member_add", args=[committee.pk]), {"user": committee_member.pk})
+    assert CommitteeMember.objects.filter(committee=committee, user=committee_member).exists()
+    again = client.post(
+        reverse("review:committee_create"),
+        {"phase": phase.pk, "academic_year": phase.start_year, "name": "x", "notes": ""},
+    )
+    assert "此期程該學年度已有審查委員會。" in again.content.decode()
+
+
+def test_hand_assignment_of_a_conflicted_member_is_refused_by_the_server(
+    client_for, round1, ministry, principal_member, plan
+):
+    response = client_for(ministry).post(
+        reverse("review:assign_add", args=[round1.pk]),
+        {"member": principal_member.pk, "plan": plan.pk},
+        follow=True,
+    )
+    assert "（利益迴避）" in " ".join(messages_of(response))
+    assert not Assignment.objects.exists()
+    page = client_for(ministry).get(reverse("review:assignments", args=[round1.pk])).content
+    assert "已排除（利益迴避）" in page.decode()
+
+
+def test_auto_assign_through_the_page(
+    client_for, round1, ministry, principal_member, expert, industry, plan, other_plan
+):
+    response = client_for(ministry).post(
+        reverse("review:assign_auto", args=[round1.pk]), {"per_application": 2}, follow=True
+    )
+    assert "已自動分配 4 筆審查" in " ".join(messages_of(response))
+    assert not Assignment.objects.filter(member=principal_member, plan=plan).exists()
+
+
+def test_ranking_page_confirms_the_pass_list(
+    client_for, round1, ministry, expert, industry, plan, other_plan
+):
+    for member in (expert, industry):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
+        builders.submit(builders.assign(round1, member, other_plan, ministry), "0.5")
+    client = client_for(ministry)
+    url = reverse("review:ranking", args=[round1.pk])
+    page = client.get(url).content.decode()
+    assert "90.00" in page and "50.00" in page
+    # Passing other_plan too departs from the rule: a reason is needed, the choice is kept.
+    response = client.post(url, {f"pass_{plan.pk}": "on", f"pass_{other_plan.pk}": "on"})
+    assert "的結果與通過規則不同的理由" in response.content.decode()
+    assert not RoundOutcome.objects.exists()
+    response = client.post(url, {f"pass_{plan.pk}": "on", "note": "第1次審查會議"}, follow=True)
+    assert "已確認審查結果並通知學校" in " ".join(messages_of(response))
+    assert selectors.passed_first_round(round1.committee) == {plan.pk}
+
+
+def test_decide_through_the_page_keeps_typed_amounts_on_error(
+    client_for, committee, ministry, expert, industry, plan
+):
+    builders.through_round_one(committee, ministry, plan, [expert, industry])
+    builders.through_round_two(committee, ministry, plan, [expert, industry])
+    years = plan.plan_years
+    client = client_for(ministry)
+    url = reverse("review:decide", args=[plan.pk])
+    data = {
+        "decision": "approve",
+        f"approve-amount_{years[0]}": "99.5",
+        f"approve-amount_{years[1]}": "15",
+        f"approve-amount_{years[2]}": "14.5",
+        "approve-conditions": "請修正經費。",
+    }
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert "不得超過申請補助款 15.000（仟元）。" in page
+    assert 'value="99.5"' in page and "請修正經費。" in page
+    assert not Decision.objects.exists()
+    data[f"approve-amount_{years[0]}"] = "12"
+    response = client.post(url, data, follow=True)
+    assert "計畫已核定" in " ".join(messages_of(response))
+    plan.refresh_from_db()
+    assert (plan.status, plan.budget_revision_due) == (PlanStatus.APPROVED, True)
+
+
+def test_export_has_every_score_by_criterion(client_for, round1, ministry, expert, industry, plan):
+    builders.submit(builders.assign(round1, expert, plan, ministry), "0.5")
+    builders.assign(round1, industry, plan, ministry)
+    response = client_for(ministry).get(reverse("review:export", args=[round1.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    scores, ranking = workbook.worksheets
+    rows = list(scores.iter_rows(values_only=True))
+    assert rows[0][:6] == ("學校代碼", "學校", "審查委員", "類別", "分配狀態", "評分狀態")
+    assert rows[0][6] == "學制和規模（4／4）"
+    submitted = next(r for r in rows[1:] if r[2] == expert.user.display_name)
+    assert submitted[5] == "已送出"
+    assert submitted[6] == 2  # half of 4
+    assert submitted[17] == 50  # the weighted total
+    pending = next(r for r in rows[1:] if r[2] == industry.user.display_name)
+    assert pending[5] == "未開始" and pending[6] is None
+    ranked = list(ranking.iter_rows(values_only=True))
+    assert ranked[1][0:3] == (1, plan.school.code, plan.school.name)
+    assert ranked[1][7] == 50
+
+
+# --- What the school sees (issue 4 §8) ----------------------------------------------------
+
+
+def test_school_sees_its_result_but_never_names_or_scores(
+    client_for, committee, ministry, expert, industry, plan, coordinator, principal
+):
+    decision = builders.through_decision(committee, ministry, plan, [expert, industry])
+    for user in (coordinator, principal):
+        page = client_for(user).get(reverse("applications:plan_detail", args=[plan.pk]))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert (
+            "核定" in html and builders.ROUND1_COMMENT in html and builders.ROUND2_COMMENT in html
+        )
+        assert "13.000" in html  # the first year, 2 thousand below the 15.000 requested
+        for name in (expert.user.display_name, industry.user.display_name):
+            assert name not in html
+        assert "個別委員意見" not in html and "複審個別意見" not in html
+        assert "80.00" not in html and "85.00" not in html
+    assert decision.budget_revision_due
+
+
+def test_school_downloads_the_notice_only_for_its_own_plan(
+    client_for, committee, ministry, expert, industry, plan, other_coordinator_user
+):
+    builders.through_decision(committee, ministry, plan, [expert, industry])
+    assert (
+        client_for(other_coordinator_user)
+        .post(reverse("review:notice_pdf", args=[plan.pk]))
+        .status_code
+        == 404
+    )
+
+
+@pytest.fixture
+def other_coordinator_user(other_school):
+    from tests.factories import UserFactory
+
+    return grant(UserFactory(username="elsewhere-coord"), "coordinator", school=other_school)
+
+
+def test_ministry_sees_names_and_scores_on_the_plan_review_page(
+    client_for, committee, ministry, expert, industry, plan
+):
+    builders.through_round_one(committee, ministry, plan, [expert, industry])
+    html = client_for(ministry).get(reverse("review:plan_review", args=[plan.pk])).content.decode()
+    assert expert.user.display_name in html and "80.00" in html
+
+
+# --- Visits ------------------------------------------------------------------------------
+
+
+def test_visit_pages(client_for, committee, ministry, expert, industry, plan, round2):
+    builders.through_round_one(committee, ministry, plan, [expert, industry])
+    client = client_for(ministry)
+    values = builders.visit_values()
+    response = client.post(
+        reverse("review:visit_edit", args=[round2.pk, plan.pk]),
+        {
+            "mode": "site_visit",
+            "date": values["date"].isoformat(),
+            "starts_at": "09:30",
+            "ends_at": "09:00",
+            "place": "",
+            "online_url": "",
+            "attendees": [expert.pk],
+        },
+    )
+    html = response.content.decode()
+    assert "請提供地點、線上會議連結或兩者。" in html
+    response = client.post(
+        reverse("review:visit_edit", args=[round2.pk, plan.pk]),
+        {
+            "mode": "site_visit",
+            "date": values["date"].isoformat(),
+            "starts_at": "09:30",
+            "ends_at": "12:00",
+            "place": "本校會議室",
+            "online_url": "",
+            "attendees": [expert.pk],
+        },
+        follow=True,
+    )
+    visit = plan.review_visits.get()
+    assert Assignment.objects.filter(round=round2, member=expert, plan=plan).exists()
+    attendee = client_for(expert.user)
+    assert attendee.get(visit.get_absolute_url()).status_code == 200
+    attendee.post(visit.get_absolute_url(), {"notes": "參訪實習工場。"})
+    visit.refresh_from_db()
+    assert visit.notes == "參訪實習工場。"
+    assert client_for(industry.user).get(visit.get_absolute_url()).status_code == 404
+
+
+# --- Query counts (the count must not grow with the data) ---------------------------------
+
+
+def _populate(committee, ministry, round1, size):
+    members = [
+        builders.add_member(committee, ministry, f"q{size}-{i}", cat)
+        for i, cat in enumerate(["expert", "industry", "parent"][:size])
+    ]
+    for n in range(size):
+        plan = builders.school_with_plan(100 * size + n)
+        for member in members:
+            builders.submit(builders.assign(round1, member, plan, ministry), "0.7")
+    services.round_update(rnd=round1, values={"normalise": True}, by=ministry)
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_progress_board_query_count(
+    size, client_for, committee, round1, ministry, django_assert_num_queries
+):
+    _populate(committee, ministry, round1, size)
+    client = client_for(ministry)
+    url = reverse("review:progress", args=[round1.pk])
+    client.get(url)
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_ranking_query_count(
+    size, client_for, committee, round1, ministry, django_assert_num_queries
+):
+    _populate(committee, ministry, round1, size)
+    client = client_for(ministry)
+    url = reverse("review:ranking", args=[round1.pk])
+    client.get(url)
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+# --- Rounds: settings and rubric ----------------------------------------------------------
+
+
+def test_round_settings_page_validates_and_saves(client_for, round1, ministry):
+    client = client_for(ministry)
+    url = reverse("review:round_settings", args=[round1.pk])
+    data = {
+        "kind": "document",
+        "opens_at": "2026-12-01T09:00",
+        "closes_at": "2026-12-20T17:00",
+        "reviewers_per_application": "3",
+        "others_visibility": "after_submit",
+        "aggregation": "median",
+        "pass_rule": "top_n",
+        "pass_threshold": "",
+        "pass_top_n": "",
+        "focus_bonus": "0",
+        "focus_reserved": "0",
+    }
+    response = client.post(url, data)
+    assert "此通過規則需要名額 N。" in response.content.decode()
+    data["pass_top_n"] = "5"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    round1.refresh_from_db()
+    assert (round1.aggregation, round1.pass_rule, round1.pass_top_n) == ("median", "top_n", 5)
+    assert round1.closes_at.astimezone().strftime("%m-%d %H:%M") == "12-20 17:00"
+
+
+def test_rubric_page_adds_and_edits_until_scoring_starts(
+    client_for, round1, ministry, expert, plan
+):
+    client = client_for(ministry)
+    url = reverse("review:rubric", args=[round1.pk])
+    response = client.post(
+        url,
+        {
+            "new-group": "plan",
+            "new-name": "永續性",
+            "new-description": "計畫結束後之延續。",
+            "new-max_points": "5",
+            "new-weight": "5",
+            "new-order": "",
+        },
+    )
+    assert response.status_code == 302
+    criterion = round1.criteria.get(name="永續性")
+    assert (criterion.max_points, criterion.order) == (D("5"), 12)
+    edit = reverse("review:criterion_edit", args=[round1.pk, criterion.pk])
+    client.post(
+        edit,
+        {
+            "group": "plan",
+            "name": "永續性",
+            "description": "",
+            "max_points": "10",
+            "weight": "8",
+            "order": "12",
+        },
+    )
+    criterion.refresh_from_db()
+    assert (criterion.max_points, criterion.weight) == (D("10"), D("8"))
+    duplicate = client.post(
+        url,
+        {"new-group": "plan", "new-name": "完整性", "new-max_points": "5", "new-weight": "5"},
+    )
+    assert duplicate.status_code == 200
+    assert not round1.criteria.filter(name="完整性").count() > 1
+    a = builders.assign(round1, expert, plan, ministry)
+    services.review_save(assignment=a, by=expert.user, points={criterion.pk: D("6")})
+    page = client.get(url).content.decode()
+    assert "已開始評分，評分表無法再修改。" in page
+    response = client.post(
+        edit,
+        {
+            "group": "plan",
+            "name": "永續性",
+            "description": "",
+            "max_points": "20",
+            "weight": "8",
+            "order": "12",
+        },
+    )
+    assert "評分表無法再修改" in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.max_points == D("10")
+
+
+def test_progress_page_sends_reminders_to_reviewers_with_missing_reviews(
+    client_for,
+    round1,
+    ministry,
+    expert,
+    industry,
+    plan,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    builders.assign(round1, expert, plan, ministry)
+    builders.submit(builders.assign(round1, industry, plan, ministry))
+    client = client_for(ministry)
+    page = client.get(reverse("review:progress", args=[round1.pk])).content.decode()
+    assert "提醒所有未完成評分的委員" in page and expert.user.display_name in page
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("review:remind", args=[round1.pk]), follow=True)
+    assert "正在以電子郵件寄送提醒。" in " ".join(messages_of(response))
+    assert [m.to for m in mailoutbox] == [[expert.user.email]]
+    assert "提醒" in mailoutbox[0].subject
