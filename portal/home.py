@@ -180,10 +180,12 @@ def ministry_section(user) -> Section:
                 reverse("schools:list") + "?eligibility=ineligible",
             )
         )
+    applications = ministry_applications(tasks)
     return Section(
         role=Role.MINISTRY,
         template="home/_ministry.html",
         context={
+            **applications,
             "school_count": len(all_schools),
             "eligible_count": sum(1 for r in results if r.eligible),
             "mandatory_count": sum(1 for r in results if r.items_8_9_mandatory),
@@ -194,6 +196,35 @@ def ministry_section(user) -> Section:
         },
         tasks=tasks,
     )
+
+
+def ministry_applications(tasks: list[Task]) -> dict:
+    """The open phase's applications by status, and what waits on the ministry."""
+    from applications.enums import PlanStatus
+    from applications.models import Plan
+    from applications.selectors import status_counts
+    from applications.services import open_phase
+
+    phase = open_phase()
+    if phase is None:
+        return {"applications_phase": None}
+    counts = status_counts(Plan.objects.filter(phase=phase))
+    submitted = counts[PlanStatus.SUBMITTED]
+    if submitted:
+        tasks.append(
+            Task(
+                _("%(count)s submitted plans of %(phase)s wait for the committee's review.")
+                % {"count": submitted, "phase": phase.name},
+                reverse("applications:plan_list") + f"?phase={phase.pk}&status=submitted",
+                urgent=True,
+            )
+        )
+    return {
+        "applications_phase": phase,
+        "application_counts": [
+            (status, label, counts[status]) for status, label in PlanStatus.choices
+        ],
+    }
 
 
 def inspector_section(user) -> Section:

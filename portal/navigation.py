@@ -17,10 +17,12 @@ class NavItem:
     icon: str
     section: str  # URL prefix that marks the item active ("/" only for home)
     active: bool = False
+    #: Items of the ministry's administration are grouped under one menu.
+    admin: bool = False
 
     def for_path(self, path: str) -> NavItem:
         active = path == "/" if self.section == "/" else path.startswith(self.section)
-        return NavItem(self.label, self.url, self.icon, self.section, active)
+        return NavItem(self.label, self.url, self.icon, self.section, active, self.admin)
 
 
 def _school_items(user) -> list[NavItem]:
@@ -63,19 +65,31 @@ def nav_items(user, path: str = "") -> list[NavItem]:
     if user.has_perm("schools.manage_evaluations"):
         items.append(
             NavItem(
-                _("Evaluations"), reverse("schools:cycle_list"), "clipboard-check", "/evaluations/"
+                _("Evaluations"),
+                reverse("schools:cycle_list"),
+                "clipboard-check",
+                "/evaluations/",
+                admin=True,
             )
         )
     if user.has_perm("programme.manage_calendar"):
         items.append(
             NavItem(
-                _("Programme calendar"), reverse("programme:calendar"), "calendar3", "/programme/"
+                _("Programme calendar"),
+                reverse("programme:calendar"),
+                "calendar3",
+                "/programme/",
+                admin=True,
             )
         )
     if user.has_perm("accounts.manage_users"):
         items.append(
-            NavItem(_("Users"), reverse("accounts:user_list"), "people", "/accounts/users/")
+            NavItem(
+                _("Users"), reverse("accounts:user_list"), "people", "/accounts/users/", admin=True
+            )
         )
     if user.has_perm("audit.view_auditentry"):
-        items.append(NavItem(_("Audit trail"), reverse("audit:list"), "journal-text", "/audit/"))
+        items.append(
+            NavItem(_("Audit trail"), reverse("audit:list"), "journal-text", "/audit/", admin=True)
+        )
     return [item.for_path(path) for item in items]

@@ -264,6 +264,4 @@ class ImportBatch(models.Model):
 
     @property
     def can_apply(self):
-        return bool(
-            self.status == ImportStatus.PREVIEWED and self.error_count == 0 and self.rows
-        )
+        return bool(self.status == ImportStatus.PREVIEWED and self.error_count == 0 and self.rows)
