@@ -201,14 +201,17 @@ def require_editable(plan: Plan) -> None:
 
 
 def section_save(*, plan: Plan, key: str, data: dict, revision: int, by) -> PlanSection:
-    """Save one section if nobody else saved it since ``revision`` (else ``EditConflict``)."""
+    """Save one section if nobody else saved it since ``revision`` (else ``EditConflict``).
+
+    Saving what is already stored is no conflict, whatever the revision: an autosave and the
+    Save button often send the same text at the same moment."""
     require_editable(plan)
     with transaction.atomic():
         section = PlanSection.objects.select_for_update().get(plan=plan, key=key)
-        if section.revision != revision:
-            raise EditConflict(section)
         if section.data == data:
             return section
+        if section.revision != revision:
+            raise EditConflict(section)
         before = section.data
         section.data = data
         section.revision = section.revision + 1

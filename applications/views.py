@@ -251,6 +251,9 @@ def plan_detail(request, pk):
 @require_POST
 def plan_action(request, pk, action):
     plan = get_plan(request, pk)
+    if action == "return":
+        # A ministry action: other roles are refused outright, like on the other ministry pages.
+        require(request, "applications.return_plan", plan)
     form = (ReturnForm if action == "return" else CommentForm)(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""

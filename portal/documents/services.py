@@ -33,7 +33,6 @@ def document_request(*, kind: str, target, by) -> GeneratedDocument:
 
     Asking again while one is queued or being generated returns that one.
     """
-    from .tasks import generate_document
 
     spec = get_kind(kind)
     if spec is None:

@@ -145,3 +145,68 @@ def submitted_plan(school, coordinator, principal, items=(7,)):
 
 def now():
     return timezone.now()
+
+
+def started_plan(school, coordinator):
+    open_phase_now()
+    return services.plan_start(school=school, by=coordinator)
+
+
+def awaiting_plan(school, coordinator, items=(7,)):
+    plan = started_plan(school, coordinator)
+    complete_plan(plan, coordinator, items=items)
+    return services.plan_send_to_principal(plan=plan, by=coordinator)
+
+
+def plan_in(status, *, school, coordinator, principal, ministry):
+    """A plan of ``school`` brought to ``status`` the way people would, through the services."""
+    from applications.enums import PlanStatus
+
+    if status == PlanStatus.DRAFT:
+        return started_plan(school, coordinator)
+    if status == PlanStatus.AWAITING_PRINCIPAL:
+        return awaiting_plan(school, coordinator)
+    plan = submitted_plan(school, coordinator, principal)
+    if status == PlanStatus.SUBMITTED:
+        return plan
+    if status == PlanStatus.RETURNED:
+        return services.plan_return(plan=plan, by=ministry, comment="請補充現況分析。")
+    if status == PlanStatus.WITHDRAWN:
+        return services.plan_withdraw(plan=plan, by=coordinator)
+    plan = services.plan_review_start(plan=plan, by=ministry)
+    if status == PlanStatus.UNDER_REVIEW:
+        return plan
+    if status == PlanStatus.APPROVED:
+        return services.plan_decide(plan=plan, approve=True, by=ministry)
+    if status == PlanStatus.REJECTED:
+        return services.plan_decide(plan=plan, approve=False, by=ministry, comment="未通過複審。")
+    raise ValueError(status)
+
+
+def audit_actions(plan):
+    """The audit trail of a plan, oldest first, as action names."""
+    from portal.audit.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(target_id=str(plan.pk), action__startswith="plan.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+
+
+def line_values(subplan, year, **overrides):
+    """The values of one budget line as the page sends them (before ``clean_line_values``)."""
+    values = {
+        "sub_plan": subplan,
+        "academic_year": year,
+        "expense_type": ExpenseType.BUSINESS,
+        "name": "講座鐘點費",
+        "unit": "時",
+        "quantity": Decimal("10"),
+        "unit_price": Decimal("2"),
+        "subsidy": Decimal("20"),
+        "fiscal_half": FiscalHalf.SECOND,
+        "purpose": "",
+    }
+    values.update(overrides)
+    return values
