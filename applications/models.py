@@ -100,14 +100,10 @@ class Plan(models.Model):
         return list(range(self.application_year, self.phase.end_year + 1))
 
 
-class PlanSection(models.Model):
-    """One part of the plan's text (APP-2, APP-4, APP-5, NOTE-1, BUD-5), stored as fields."""
+class EditedPart(models.Model):
+    """A part of a plan saved on its own: who saved it last, and a revision number that
+    refuses a save made over someone else's (optimistic locking)."""
 
-    plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plan")
-    )
-    key = models.CharField(_("section"), max_length=30, choices=SectionKey.choices)
-    data = models.JSONField(_("content"), default=dict, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,6 +114,19 @@ class PlanSection(models.Model):
         verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PlanSection(EditedPart):
+    """One part of the plan's text (APP-2, APP-4, APP-5, NOTE-1, BUD-5), stored as fields."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plan")
+    )
+    key = models.CharField(_("section"), max_length=30, choices=SectionKey.choices)
+    data = models.JSONField(_("content"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("plan section")
@@ -154,7 +163,7 @@ class DesignatedTeacher(models.Model):
         return self.name
 
 
-class SubPlan(models.Model):
+class SubPlan(EditedPart):
     """A sub-plan (子計畫) under one of the nine items (ITEM-1)."""
 
     plan = models.ForeignKey(
@@ -180,16 +189,6 @@ class SubPlan(models.Model):
     expected_qualitative = models.TextField(_("expected results (qualitative)"), blank=True)
     owner = models.CharField(_("owner"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    revision = models.PositiveIntegerField(_("revision"), default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("sub-plan")
@@ -212,7 +211,7 @@ class SubPlan(models.Model):
         return ITEMS[self.item]
 
 
-class BudgetLine(models.Model):
+class BudgetLine(EditedPart):
     """A line of the budget estimate (BUD-1, BUD-2), in thousands of NT$ (仟元)."""
 
     plan = models.ForeignKey(
@@ -243,16 +242,6 @@ class BudgetLine(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
-    revision = models.PositiveIntegerField(_("revision"), default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("budget line")

@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -292,9 +293,12 @@ def subplan_save(*, plan: Plan, subplan: SubPlan, revision: int | None, by) -> S
             )
             return subplan
         current = SubPlan.objects.select_for_update().get(pk=subplan.pk, plan=plan)
+        before = snapshot(current, SUBPLAN_FIELDS)
+        if before == snapshot(subplan, SUBPLAN_FIELDS):
+            # Saving what is stored is no conflict (an autosave and Save at once).
+            return current
         if revision is not None and current.revision != revision:
             raise EditConflict(current)
-        before = snapshot(current, SUBPLAN_FIELDS)
         subplan.full_clean()
         subplan.revision = current.revision + 1
         subplan.save()
@@ -347,7 +351,7 @@ def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachmen
     limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
+            {"file": _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}}
         )
     content_type, signatures = ATTACHMENT_TYPES[extension]
     head = upload.read(16)
@@ -529,16 +533,40 @@ def plan_send_to_principal(*, plan: Plan, by) -> Plan:
     return plan
 
 
-def plan_recall(*, plan: Plan, by) -> Plan:
-    """The coordinator takes the plan back from the principal to change it."""
-    if not by.has_perm("applications.send_to_principal", plan):
-        raise PlanError(_("Only a coordinator of this school can recall the plan."))
+def _simple_transition(
+    plan: Plan,
+    *,
+    by,
+    perm: str,
+    refused: str,
+    from_status: str,
+    wrong_status: str,
+    to: str,
+    comment: str = "",
+) -> Plan:
+    """A status change with no rule of its own beyond who may make it and from where."""
+    if not by.has_perm(perm, plan):
+        raise PlanError(refused)
     with transaction.atomic():
         plan = _lock(plan)
-        if plan.status != PlanStatus.AWAITING_PRINCIPAL:
-            raise PlanError(_("Only a plan awaiting the principal can be recalled."))
-        _move(plan, PlanStatus.DRAFT, by=by, comment=_("Recalled by the coordinator."))
+        if plan.status != from_status:
+            raise PlanError(wrong_status)
+        _move(plan, to, by=by, comment=comment)
     return plan
+
+
+def plan_recall(*, plan: Plan, by) -> Plan:
+    """The coordinator takes the plan back from the principal to change it."""
+    return _simple_transition(
+        plan,
+        by=by,
+        perm="applications.send_to_principal",
+        refused=_("Only a coordinator of this school can recall the plan."),
+        from_status=PlanStatus.AWAITING_PRINCIPAL,
+        wrong_status=_("Only a plan awaiting the principal can be recalled."),
+        to=PlanStatus.DRAFT,
+        comment=_("Recalled by the coordinator."),
+    )
 
 
 def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> PlanVersion:
@@ -652,16 +680,18 @@ def plan_budget_revision_submit(*, plan: Plan, by, comment: str = "") -> PlanVer
 
 
 def plan_principal_send_back(*, plan: Plan, by, comment: str) -> Plan:
-    if not by.has_perm("applications.principal_decide", plan):
-        raise PlanError(_("Only the principal of this school can send the plan back."))
     if not comment.strip():
         raise ValidationError({"comment": _("Say what should change.")})
-    with transaction.atomic():
-        plan = _lock(plan)
-        if plan.status != PlanStatus.AWAITING_PRINCIPAL:
-            raise PlanError(_("Only a plan awaiting the principal can be sent back."))
-        _move(plan, PlanStatus.DRAFT, by=by, comment=comment)
-    return plan
+    return _simple_transition(
+        plan,
+        by=by,
+        perm="applications.principal_decide",
+        refused=_("Only the principal of this school can send the plan back."),
+        from_status=PlanStatus.AWAITING_PRINCIPAL,
+        wrong_status=_("Only a plan awaiting the principal can be sent back."),
+        to=PlanStatus.DRAFT,
+        comment=comment,
+    )
 
 
 def plan_return(*, plan: Plan, by, comment: str, revision_due: dt.date | None = None) -> Plan:
@@ -683,38 +713,42 @@ def plan_return(*, plan: Plan, by, comment: str, revision_due: dt.date | None = 
 
 def plan_withdraw(*, plan: Plan, by, comment: str = "") -> Plan:
     """The school withdraws its submission, before the review starts."""
-    if not by.has_perm("applications.withdraw_plan", plan):
-        raise PlanError(_("Only the school's coordinator or principal can withdraw the plan."))
-    with transaction.atomic():
-        plan = _lock(plan)
-        if plan.status != PlanStatus.SUBMITTED:
-            raise PlanError(_("A plan can be withdrawn only after submission and before review."))
-        _move(plan, PlanStatus.WITHDRAWN, by=by, comment=comment)
-    return plan
+    return _simple_transition(
+        plan,
+        by=by,
+        perm="applications.withdraw_plan",
+        refused=_("Only the school's coordinator or principal can withdraw the plan."),
+        from_status=PlanStatus.SUBMITTED,
+        wrong_status=_("A plan can be withdrawn only after submission and before review."),
+        to=PlanStatus.WITHDRAWN,
+        comment=comment,
+    )
 
 
 def plan_reopen(*, plan: Plan, by) -> Plan:
     """A withdrawn plan becomes a draft again."""
-    if not by.has_perm("applications.send_to_principal", plan):
-        raise PlanError(_("Only a coordinator of this school can reopen the plan."))
-    with transaction.atomic():
-        plan = _lock(plan)
-        if plan.status != PlanStatus.WITHDRAWN:
-            raise PlanError(_("Only a withdrawn plan can be reopened."))
-        _move(plan, PlanStatus.DRAFT, by=by, comment="")
-    return plan
+    return _simple_transition(
+        plan,
+        by=by,
+        perm="applications.send_to_principal",
+        refused=_("Only a coordinator of this school can reopen the plan."),
+        from_status=PlanStatus.WITHDRAWN,
+        wrong_status=_("Only a withdrawn plan can be reopened."),
+        to=PlanStatus.DRAFT,
+    )
 
 
 def plan_review_start(*, plan: Plan, by) -> Plan:
     """The review takes over: the school can no longer withdraw. Ministry staff only."""
-    if not by.has_perm("applications.review_plan", plan):
-        raise PlanError(_("Only ministry staff can take a plan to review."))
-    with transaction.atomic():
-        plan = _lock(plan)
-        if plan.status != PlanStatus.SUBMITTED:
-            raise PlanError(_("Only a submitted plan can go to review."))
-        _move(plan, PlanStatus.UNDER_REVIEW, by=by, comment="")
-    return plan
+    return _simple_transition(
+        plan,
+        by=by,
+        perm="applications.review_plan",
+        refused=_("Only ministry staff can take a plan to review."),
+        from_status=PlanStatus.SUBMITTED,
+        wrong_status=_("Only a submitted plan can go to review."),
+        to=PlanStatus.UNDER_REVIEW,
+    )
 
 
 def plan_decide(

@@ -96,7 +96,7 @@ def test_attachment_add_over_size_cap_refused(plan, coordinator, settings):
     big = PDF + b"0" * (2 * 1024 * 1024 - len(PDF) + 1)
     with override("en"), pytest.raises(ValidationError) as refused:
         attach(plan, coordinator, "大檔案.pdf", big)
-    assert refused.value.message_dict == {"file": ["The file is larger than 2 MB."]}
+    assert refused.value.message_dict == {"file": ["The file is larger than 2.0\xa0MB."]}
     assert PlanAttachment.objects.count() == 0
 
 
