@@ -615,7 +615,7 @@ def visit_edit(request, pk, plan_pk):
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "attendees"}
         try:
-            services.visit_save(
+            saved = services.visit_save(
                 rnd=rnd,
                 plan=plan,
                 values=values,
@@ -630,7 +630,7 @@ def visit_edit(request, pk, plan_pk):
             messages.success(
                 request,
                 _("The %(form)s of %(school)s was scheduled; the school and the members were told.")
-                % {"form": form.instance.get_mode_display(), "school": plan.school.name},
+                % {"form": saved.get_mode_display(), "school": plan.school.name},
             )
             return redirect("review:visits", rnd.pk)
     return render(

@@ -122,6 +122,6 @@ def test_home_ministry_query_count_does_not_grow(
         )
     grant(UserFactory(), "coordinator", school=school)
     client = client_for(ministry)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get("/")
     assert response.context["sections"][0].context["school_count"] == size
