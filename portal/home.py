@@ -252,6 +252,25 @@ def grant_section(user, role, template) -> Section:
     )
 
 
+def supported_plans():
+    """The plans in force: approved, with the school and its district, newest phase first."""
+    from applications.enums import PlanStatus
+    from applications.models import Plan
+
+    return list(
+        Plan.objects.filter(status=PlanStatus.APPROVED)
+        .select_related("school", "school__district", "phase")
+        .order_by("-phase__start_year", "school__district__order", "school__code")
+    )
+
+
+def supported_section(user, role, template) -> Section:
+    """Advisors and evaluation panel members: the grant, and the schools supported now."""
+    section = grant_section(user, role, template)
+    section.context["supported"] = supported_plans()
+    return section
+
+
 def committee_section(user) -> Section:
     """The committee member's assignments: what is left to score, drafts, deadlines."""
     from review.selectors import reviewer_home
@@ -286,7 +305,7 @@ def home_sections(user) -> list[Section]:
     if user.has_role(Role.INSPECTOR):
         sections.append(inspector_section(user))
     if user.has_role(Role.ADVISOR):
-        sections.append(grant_section(user, Role.ADVISOR, "home/_advisor.html"))
+        sections.append(supported_section(user, Role.ADVISOR, "home/_advisor.html"))
     if user.has_role(Role.PANEL):
-        sections.append(grant_section(user, Role.PANEL, "home/_panel.html"))
+        sections.append(supported_section(user, Role.PANEL, "home/_panel.html"))
     return sections

@@ -125,3 +125,25 @@ def test_home_ministry_query_count_does_not_grow(
     with django_assert_num_queries(17):
         response = client.get("/")
     assert response.context["sections"][0].context["school_count"] == size
+
+
+@pytest.mark.parametrize("role", ["advisor", "panel"])
+def test_home_advisor_and_panel_list_the_supported_schools(
+    request, role, school, coordinator, principal, ministry, client_for
+):
+    """SUP-3, OVS-1: advisors and panel members see which schools are supported now;
+    a plan still under review is not listed."""
+    from applications.enums import PlanStatus
+    from tests.applications.builders import plan_in
+
+    plan_in(
+        PlanStatus.APPROVED,
+        school=school,
+        coordinator=coordinator,
+        principal=principal,
+        ministry=ministry,
+    )
+    user = request.getfixturevalue({"advisor": "advisor", "panel": "panel_member"}[role])
+    sections = client_for(user).get("/").context["sections"]
+    supported = next(s for s in sections if s.role == role).context["supported"]
+    assert [(p.school.code, p.status) for p in supported] == [(school.code, "approved")]
