@@ -9,12 +9,9 @@ school's registration: the sessions are an announcement, the registrations are n
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
 from portal.schools.models import School
+from portal.spreadsheets import workbook_bytes, xlsx_response
 from portal.templatetags.portal import roc_datetime
 
 from . import briefing_selectors as selectors
@@ -303,12 +301,5 @@ def briefing_export(request, pk):
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     filename = _("briefing-%(pk)s-sign-in.xlsx") % {"pk": session.pk}
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(workbook_bytes(workbook), filename)

@@ -8,6 +8,7 @@ checklist, the Excel export and the PDF all take their totals from
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -327,20 +328,18 @@ def clean_line_values(plan: Plan, values: dict) -> dict:
 
 
 def _require_editable(plan: Plan) -> None:
-    from .services import PlanError, plan_budget_editable
+    from .services import require_budget_editable
 
-    if not plan_budget_editable(plan):
-        raise PlanError(_("The plan cannot be changed in its present status."))
+    require_budget_editable(plan)
 
 
 def budget_line_save(
     *, plan: Plan, line: BudgetLine | None, values: dict, revision: int | None, by
 ):
     """Add a line, or change one if nobody else changed it since it was loaded."""
-    _require_editable(plan)
     cleaned = clean_line_values(plan, values)
     with transaction.atomic():
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        _require_editable(plan)
         if line is None:
             last = BudgetLine.objects.filter(plan=plan).order_by("-order").first()
             line = BudgetLine(
@@ -381,8 +380,8 @@ def budget_line_save(
 
 
 def budget_line_delete(*, plan: Plan, line: BudgetLine, revision: int | None, by) -> None:
-    _require_editable(plan)
     with transaction.atomic():
+        _require_editable(plan)
         current = BudgetLine.objects.select_for_update().filter(pk=line.pk, plan=plan).first()
         if current is None:
             return
@@ -395,11 +394,30 @@ def budget_line_delete(*, plan: Plan, line: BudgetLine, revision: int | None, by
         )
 
 
-def budget_replace(*, plan: Plan, rows: list[dict], by) -> int:
-    """Replace every line with imported rows, already cleaned: all or nothing."""
-    _require_editable(plan)
+def budget_fingerprint(plan: Plan) -> str:
+    """What the budget is now: its lines and their revisions. An exported workbook carries
+    it, so that importing the workbook back cannot undo what someone changed meanwhile."""
+    lines = BudgetLine.objects.filter(plan=plan).order_by("pk").values_list("pk", "revision")
+    return hashlib.sha256(repr(list(lines)).encode()).hexdigest()[:32]
+
+
+def budget_replace(*, plan: Plan, rows: list[dict], by, fingerprint: str | None = None) -> int:
+    """Replace every line with imported rows, already cleaned: all or nothing.
+
+    ``fingerprint`` is the one the workbook was exported with: when the budget has changed
+    since, the import is refused rather than silently undoing someone's edits."""
     with transaction.atomic():
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        _require_editable(plan)
+        if fingerprint is not None and fingerprint != budget_fingerprint(plan):
+            from .services import PlanError
+
+            raise PlanError(
+                _(
+                    "The budget has changed since this workbook was exported (someone saved "
+                    "lines in the meantime). Nothing was imported: export the budget again and "
+                    "make your changes in the new workbook."
+                )
+            )
         before = [snapshot(line, LINE_FIELDS) for line in plan.budget_lines.all()]
         plan.budget_lines.all().delete()
         now = timezone.now()

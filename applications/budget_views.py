@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from portal.access import require
 from portal.forms import PortalForm
 from portal.schools.tables import TableError, read_table, require_headers
+from portal.spreadsheets import workbook_bytes, xlsx_response
 
 from . import budget, services
 from .budget import EditConflict, budget_lines, budget_problems, budget_summary
@@ -377,17 +377,14 @@ def budget_export(request, pk):
         for cell in row:
             if isinstance(cell.value, Decimal):
                 cell.number_format = "#,##0.000"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    # The workbook remembers which budget it was exported from: importing it back is
+    # refused if someone changed the budget in between.
+    marker = workbook.create_sheet("portal")
+    marker.append(["budget-fingerprint", budget.budget_fingerprint(plan)])
+    marker.append(["plan", plan.pk])
+    marker.sheet_state = "hidden"
     name = f"{plan.school.code}-經費概算表-{plan.phase.start_year}-{plan.phase.end_year}.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(workbook_bytes(workbook), name)
 
 
 class BudgetImportForm(PortalForm):
@@ -455,6 +452,25 @@ def _parse_rows(plan, table):
     return rows, errors
 
 
+def _exported_fingerprint(upload, plan) -> str | None:
+    """The budget fingerprint a workbook exported by the portal carries, if any."""
+    from openpyxl import load_workbook
+
+    if not upload.name.lower().endswith(".xlsx"):
+        return None
+    upload.seek(0)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:
+        return None
+    if "portal" not in workbook.sheetnames:
+        return None
+    values = {row[0]: row[1] for row in workbook["portal"].iter_rows(values_only=True) if row}
+    if str(values.get("plan")) != str(plan.pk):
+        return None
+    return values.get("budget-fingerprint")
+
+
 def budget_import(request, pk):
     plan = get_plan(request, pk)
     form = BudgetImportForm(request.POST or None, request.FILES or None)
@@ -485,14 +501,20 @@ def budget_import(request, pk):
                     form.add_error("file", _("The workbook has no lines."))
                 elif not errors:
                     try:
-                        count = budget.budget_replace(plan=plan, rows=rows, by=request.user)
+                        count = budget.budget_replace(
+                            plan=plan,
+                            rows=rows,
+                            by=request.user,
+                            fingerprint=_exported_fingerprint(form.cleaned_data["file"], plan),
+                        )
                     except services.PlanError as exc:
-                        messages.error(request, str(exc))
-                        return redirect(plan)
-                    messages.success(
-                        request, _("The budget now has the %(n)s imported lines.") % {"n": count}
-                    )
-                    return redirect("applications:budget", plan.pk)
+                        form.add_error("file", str(exc))
+                    else:
+                        messages.success(
+                            request,
+                            _("The budget now has the %(n)s imported lines.") % {"n": count},
+                        )
+                        return redirect("applications:budget", plan.pk)
     return render(
         request,
         "applications/budget_import.html",

@@ -92,5 +92,5 @@ class YearStatus(models.TextChoices):
 
     ACTIVE = "active", _("Active")
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Did not pass")
     TERMINATED = "terminated", _("Support terminated")

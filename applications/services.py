@@ -117,7 +117,9 @@ def plan_start(*, school, by) -> Plan:
     if Plan.objects.filter(school=school, phase=phase).exists():
         raise PlanError(_("The school already has a plan for %(phase)s.") % {"phase": phase.name})
     earlier = previous_plan(school, phase)
-    kind = PlanKind.FOLLOW_UP if earlier and earlier.status == PlanStatus.APPROVED else PlanKind.NEW
+    # Supported in an earlier phase (any year approved): a follow-up plan, which reports
+    # that phase's results (APP-4), whatever became of its last continuation.
+    kind = PlanKind.FOLLOW_UP if earlier and earlier.years.exists() else PlanKind.NEW
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
@@ -162,6 +164,8 @@ def plan_continue(*, plan: Plan, by) -> Plan:
         plan = Plan.objects.select_for_update().select_related("phase", "school").get(pk=plan.pk)
         if plan.status != PlanStatus.APPROVED:
             raise PlanError(_("Only an approved plan can be continued."))
+        if plan.budget_revision_due:
+            raise PlanError(_("Submit the budget revised to the approved amounts first (BUD-5)."))
         next_year = plan.application_year + 1
         if next_year > plan.phase.end_year:
             raise PlanError(_("The phase has no year left to continue into."))
@@ -193,11 +197,21 @@ def plan_budget_editable(plan: Plan) -> bool:
     )
 
 
+def require_budget_editable(plan: Plan) -> None:
+    """Inside the caller's transaction: lock the plan and check its saved state."""
+    current = Plan.objects.select_for_update().only("status", "budget_revision_due").get(pk=plan.pk)
+    if not plan_budget_editable(current):
+        raise PlanError(_("The plan cannot be changed in its present status."))
+
+
 def require_editable(plan: Plan) -> None:
-    if plan.status not in EDITABLE:
+    """Inside the caller's transaction: lock the plan and check, on its saved status, that it
+    may still change (an edit racing a submission must not land on a submitted plan)."""
+    status = Plan.objects.select_for_update().values_list("status", flat=True).get(pk=plan.pk)
+    if status not in EDITABLE:
         raise PlanError(
             _("The plan is %(status)s: it cannot be changed now.")
-            % {"status": plan.get_status_display()}
+            % {"status": PlanStatus(status).label}
         )
 
 
@@ -206,8 +220,8 @@ def section_save(*, plan: Plan, key: str, data: dict, revision: int, by) -> Plan
 
     Saving what is already stored is no conflict, whatever the revision: an autosave and the
     Save button often send the same text at the same moment."""
-    require_editable(plan)
     with transaction.atomic():
+        require_editable(plan)
         section = PlanSection.objects.select_for_update().get(plan=plan, key=key)
         if section.data == data:
             return section
@@ -232,7 +246,6 @@ def section_save(*, plan: Plan, key: str, data: dict, revision: int, by) -> Plan
 def teacher_save(*, plan: Plan, teacher: DesignatedTeacher, by) -> DesignatedTeacher:
     """NOTE-2: a public school may reduce a designated teacher's load by at most 4 periods a
     week; a private school may adjust it."""
-    require_editable(plan)
     if plan.school.ownership == "public" and teacher.weekly_reduction > PUBLIC_SCHOOL_MAX_REDUCTION:
         raise ValidationError(
             {
@@ -245,6 +258,7 @@ def teacher_save(*, plan: Plan, teacher: DesignatedTeacher, by) -> DesignatedTea
         )
     fields = ["name", "title", "duties", "weekly_reduction"]
     with transaction.atomic():
+        require_editable(plan)
         is_new = teacher.pk is None
         before = None if is_new else snapshot(DesignatedTeacher.objects.get(pk=teacher.pk), fields)
         teacher.plan = plan
@@ -264,8 +278,8 @@ def teacher_save(*, plan: Plan, teacher: DesignatedTeacher, by) -> DesignatedTea
 
 
 def teacher_delete(*, plan: Plan, teacher: DesignatedTeacher, by) -> None:
-    require_editable(plan)
     with transaction.atomic():
+        require_editable(plan)
         before = snapshot(teacher, ["name", "title", "duties", "weekly_reduction"])
         teacher.delete()
         audit_record(
@@ -275,8 +289,8 @@ def teacher_delete(*, plan: Plan, teacher: DesignatedTeacher, by) -> None:
 
 def subplan_save(*, plan: Plan, subplan: SubPlan, revision: int | None, by) -> SubPlan:
     """Save a sub-plan (ITEM-1) if nobody else saved it since ``revision``."""
-    require_editable(plan)
     with transaction.atomic():
+        require_editable(plan)
         is_new = subplan.pk is None
         subplan.plan = plan
         subplan.updated_by = by
@@ -316,12 +330,12 @@ def subplan_save(*, plan: Plan, subplan: SubPlan, revision: int | None, by) -> S
 
 
 def subplan_delete(*, plan: Plan, subplan: SubPlan, by) -> None:
-    require_editable(plan)
     if subplan.budget_lines.exists():
         raise PlanError(
             _("The sub-plan still has budget lines: move or remove them before removing it.")
         )
     with transaction.atomic():
+        require_editable(plan)
         before = snapshot(subplan, SUBPLAN_FIELDS)
         subplan.delete()
         audit_record(
@@ -343,7 +357,6 @@ def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachmen
     """Attach a PDF or an image: size-capped, and its content must match its extension."""
     from django.conf import settings
 
-    require_editable(plan)
     name = upload.name or ""
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in ATTACHMENT_TYPES:
@@ -364,6 +377,7 @@ def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachmen
             }
         )
     with transaction.atomic():
+        require_editable(plan)
         attachment = PlanAttachment(
             plan=plan,
             original_name=name[-200:],
@@ -386,8 +400,8 @@ def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachmen
 
 def attachment_remove(*, plan: Plan, attachment: PlanAttachment, by) -> None:
     """Remove from the plan; the file is kept, since a submitted version may list it."""
-    require_editable(plan)
     with transaction.atomic():
+        require_editable(plan)
         PlanAttachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
             removed_at=timezone.now()
         )

@@ -18,6 +18,7 @@ from portal.access import paginate, require, visible_or_404
 from portal.documents.selectors import documents_for
 from portal.schools.models import School
 from portal.schools.selectors import school_eligibility
+from portal.spreadsheets import workbook_bytes, xlsx_response
 
 from . import selectors, services
 from .budget import EditConflict, budget_summary
@@ -59,10 +60,13 @@ def can_edit_budget(request, plan) -> bool:
 
 
 def plan_context(request, plan, active, **extra):
+    user = request.user
     return {
         "plan": plan,
         "active": active,
         "can_edit": can_edit(request, plan),
+        "can_list_plans": user.has_perm("applications.list_all_plans") or bool(user.school_ids()),
+        "can_see_versions": user.has_perm("applications.see_versions", plan),
         "text_sections": [
             (key, SectionKey(key).label)
             for key in TEXT_SECTIONS
@@ -239,7 +243,7 @@ def plan_detail(request, pk):
                 if request.user.has_perm("applications.set_year_status", plan)
                 else None
             ),
-            documents=documents_for(plan, kind="plan"),
+            documents=documents_for(plan, kind="plan", user=request.user),
             can_request_pdf=True,
             summary=budget_summary(plan),
             return_form=ReturnForm(),
@@ -643,6 +647,9 @@ def attachments(request, pk):
 def attachment_download(request, pk, attachment_pk):
     plan = get_plan(request, pk)
     attachment = get_object_or_404(PlanAttachment, pk=attachment_pk, plan=plan)
+    # A file the school removed (uploaded by mistake, say) stays on record for the ministry.
+    if attachment.removed_at and not request.user.has_role("ministry"):
+        raise Http404
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -750,10 +757,7 @@ def plan_pdf(request, pk):
 
 def plans_export(request):
     """Every plan the filters select, as a workbook (ministry staff)."""
-    import io
-    from urllib.parse import quote
 
-    from django.http import HttpResponse
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -806,11 +810,4 @@ def plans_export(request):
                 else "",
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('計畫申請一覽.xlsx')}"
-    return response
+    return xlsx_response(workbook_bytes(workbook), "計畫申請一覽.xlsx")

@@ -119,6 +119,18 @@ def plan_tasks(school, role, eligibility) -> dict:
                     urgent=True,
                 )
             )
+        if role == Role.PRINCIPAL and plan.budget_revision_due:
+            tasks.append(
+                Task(
+                    _(
+                        "Once the coordinator has revised the budget of %(phase)s to the approved "
+                        "amounts, submit it (BUD-5)."
+                    )
+                    % {"phase": plan.phase.name},
+                    url,
+                    urgent=True,
+                )
+            )
         if role == Role.COORDINATOR and plan.budget_revision_due:
             tasks.append(
                 Task(

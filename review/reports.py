@@ -4,7 +4,6 @@ Celery task), and the workbook of every score by criterion (openpyxl)."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.documents.registry import DocumentKind, register
+from portal.spreadsheets import workbook_bytes
 
 from . import selectors
 from .aggregation import plain
@@ -257,9 +257,7 @@ def scores_workbook(rnd: Round) -> bytes:
             ]
         )
     _style(ranked, Font, Alignment, get_column_letter, number_from=8, number_to=11)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _style(sheet, Font, Alignment, get_column_letter, *, number_from, number_to):

@@ -61,9 +61,10 @@ def review_of(assignment: Assignment) -> Review | None:
 
 
 def reviewer_can_see_plan(user, plan) -> bool:
-    """A reviewer sees a plan only through an active assignment to it: not removed from the
-    committee, no declared conflict, not recused, and no conflict of interest found since
-    (a grant added after the assignment counts)."""
+    """A reviewer sees a plan only through an active assignment to it, by the committee of
+    the academic year the plan now applies for: not removed from the committee, no declared
+    conflict, not recused, and no conflict of interest found since (a grant added after the
+    assignment counts). A continuation for a later year is not theirs to read."""
     if plan is None or not getattr(user, "is_authenticated", False):
         return False
     assignments = list(
@@ -72,6 +73,7 @@ def reviewer_can_see_plan(user, plan) -> bool:
             member__removed_at__isnull=True,
             plan=plan,
             status=AssignmentStatus.ACTIVE,
+            round__committee__academic_year=plan.application_year,
         ).select_related("member", "round")
     )
     if not assignments:

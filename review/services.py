@@ -890,6 +890,15 @@ def review_reopen(*, review: Review, reason: str, by) -> Review:
         _refuse_if_confirmed(review.assignment.round)
         if not review.is_submitted:
             raise ReviewError(_("Only a submitted review can be reopened."))
+        if not review.assignment.round.is_open():
+            # The reviewer could not resubmit, and the score would silently drop out.
+            raise ReviewError(
+                _(
+                    "The scoring deadline of %(round)s has passed: extend it in the round's "
+                    "settings before reopening a review."
+                )
+                % {"round": review.assignment.round.get_number_display()}
+            )
         before = snapshot(review, ["status", "submitted_at"])
         review.status = ReviewStatus.DRAFT
         review.submitted_at = None

@@ -6,13 +6,11 @@ a committee member, and 404 for an assignment that is not theirs or no longer ac
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +21,13 @@ from applications.models import Plan
 from portal.access import require, visible_or_404
 from portal.documents.selectors import documents_for
 from portal.documents.services import document_request
+from portal.spreadsheets import xlsx_response
 
 from . import reports, selectors, services, tasks
 from .enums import AssignmentStatus, RoundNumber
 from .forms import (
     ApproveForm,
+    AssignForm,
     AutoAssignForm,
     CommentForm,
     CommitteeEditForm,
@@ -402,14 +402,15 @@ def assign_auto(request, pk):
 @require_POST
 def assign_add(request, pk):
     rnd = _round(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        raise Http404
     member = get_object_or_404(
         CommitteeMember.objects.select_related("user"),
-        pk=request.POST.get("member") or 0,
+        pk=form.cleaned_data["member"],
         committee=rnd.committee,
     )
-    plan = get_object_or_404(
-        Plan.objects.select_related("school"), pk=request.POST.get("plan") or 0
-    )
+    plan = get_object_or_404(Plan.objects.select_related("school"), pk=form.cleaned_data["plan"])
     try:
         services.assignment_create(rnd=rnd, member=member, plan=plan, by=request.user)
     except services.ReviewError as exc:
@@ -497,7 +498,14 @@ def progress(request, pk):
 def remind(request, pk):
     rnd = _round(request, pk)
     member_id = request.POST.get("member")
-    member_id = int(member_id) if member_id and member_id.isdigit() else None
+    if member_id:
+        # One reviewer; anything but one of this committee's members is refused, rather than
+        # reminding everybody.
+        if not member_id.isdigit() or not rnd.committee.members.filter(pk=member_id).exists():
+            raise Http404
+        member_id = int(member_id)
+    else:
+        member_id = None
     by_id = request.user.pk
     transaction.on_commit(lambda: tasks.send_reminders.delay(rnd.pk, by_id, member_id))
     messages.success(request, _("The reminders are being sent by e-mail."))
@@ -550,12 +558,7 @@ def export(request, pk):
     name = (
         f"{rnd.committee.academic_year}-{reports.ROUND_SHORT[RoundNumber(rnd.number)]}評分明細.xlsx"
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(data, name)
 
 
 @require_POST
@@ -673,6 +676,7 @@ def visit_detail(request, pk):
         "review/visit_detail.html",
         {
             "visit": visit,
+            "can_see_visit": bool(visit) and request.user.has_perm("review.view_visit", visit),
             "round": visit.round,
             "attendees": visit.attendees.select_related("user"),
             "form": form,

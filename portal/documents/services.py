@@ -31,7 +31,8 @@ class DocumentError(Exception):
 def document_request(*, kind: str, target, by) -> GeneratedDocument:
     """Queue a document for ``target``; the task is sent only once the transaction commits.
 
-    Asking again while one is queued or being generated returns that one.
+    Asking again while one of yours is queued or being generated returns that one; every
+    person gets their own document (whose request it was is not for everyone to see).
     """
 
     spec = get_kind(kind)
@@ -41,7 +42,13 @@ def document_request(*, kind: str, target, by) -> GeneratedDocument:
     with transaction.atomic():
         existing = (
             GeneratedDocument.objects.select_for_update()
-            .filter(target_type=target_type, target_id=target.pk, kind=kind, status__in=IN_FLIGHT)
+            .filter(
+                target_type=target_type,
+                target_id=target.pk,
+                kind=kind,
+                status__in=IN_FLIGHT,
+                requested_by=by,
+            )
             .first()
         )
         if existing:

@@ -20,7 +20,14 @@ def document_detail(request, pk):
     return render(
         request,
         "documents/document_detail.html",
-        {"document": document, "kind": kind, "target": document.target},
+        {
+            "document": document,
+            "kind": kind,
+            "target": document.target,
+            # Who asked for it is not for everyone to see (a reviewer's name, say).
+            "show_requester": request.user.has_role("ministry")
+            or document.requested_by_id == request.user.pk,
+        },
     )
 
 

@@ -58,7 +58,7 @@ def school_detail(request, code):
             "evaluations": [
                 (e, selectors.eligibility_from_evaluation(e)) for e in school.evaluation_list
             ],
-            "documents": documents_for(school, kind="school_profile"),
+            "documents": documents_for(school, kind="school_profile", user=request.user),
             "can_edit": request.user.has_perm("schools.change_school", school),
             "can_request_pdf": request.user.has_perm("schools.request_profile_pdf", school),
         },

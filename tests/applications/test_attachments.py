@@ -131,6 +131,18 @@ def test_attachment_remove_keeps_the_row_and_file(plan, coordinator, client_for)
     assert "校務發展計畫.pdf" not in page_text(response.content)
 
 
+def test_attachment_removed_is_downloadable_by_the_ministry_only(
+    plan, coordinator, ministry, client_for
+):
+    """A file the school removed (uploaded by mistake) is no longer served to the school or
+    anyone else who may see the plan; the ministry keeps access to the record."""
+    attachment = attach(plan, coordinator)
+    services.attachment_remove(plan=plan, attachment=attachment, by=coordinator)
+    url = reverse("applications:attachment_download", args=[plan.pk, attachment.pk])
+    assert client_for(coordinator).get(url).status_code == 404
+    assert client_for(ministry).get(url).status_code == 200
+
+
 def test_attachment_removed_after_submission_stays_in_the_version(
     school, coordinator, principal, ministry
 ):

@@ -181,7 +181,7 @@ def test_plan_send_to_principal_incomplete_refused_with_missing_checks(plan, coo
 def test_plan_checklist_follow_up_requires_previous_results_app4(school, coordinator):
     year = open_phase_now().start_year
     earlier = Phase.objects.create(name="第四期程", start_year=year - 3, end_year=year - 1)
-    Plan.objects.create(
+    supported = Plan.objects.create(
         school=school,
         phase=earlier,
         kind=PlanKind.NEW,
@@ -189,6 +189,7 @@ def test_plan_checklist_follow_up_requires_previous_results_app4(school, coordin
         application_year=earlier.start_year,
         created_by=coordinator,
     )
+    supported.years.create(academic_year=earlier.start_year)
     plan = services.plan_start(school=school, by=coordinator)
     assert plan.kind == PlanKind.FOLLOW_UP
     complete_plan(plan, coordinator)  # fills previous results too

@@ -228,3 +228,43 @@ def test_budget_import_by_principal_refused(plan, coordinator, principal, client
     response = post_import(client_for(principal), plan, content)
     assert response.status_code == 403
     assert plan.budget_lines.count() == 4
+
+
+def test_budget_import_refused_when_the_budget_changed_since_the_export(
+    plan, coordinator, client_for
+):
+    """Nothing is silently overwritten: a workbook exported before a colleague's edit cannot
+    be imported over it; the import is refused and every line stays as saved."""
+    from applications.budget import budget_line_save
+    from tests.applications.builders import line_values
+
+    client = client_for(coordinator)
+    content = export(client, plan)
+    line = plan.budget_lines.get(name="雜支")
+    budget_line_save(
+        plan=plan,
+        line=line,
+        values=line_values(line.sub_plan, 117, name="雜支（同事修改）", quantity=Decimal("2"),
+                           unit_price=Decimal("1.5"), subsidy=Decimal("3"),
+                           expense_type=ExpenseType.MISC),
+        revision=line.revision,
+        by=coordinator,
+    )  # fmt: skip
+    before = sorted(plan.budget_lines.values_list("pk", "name", "revision"))
+    response = post_import(client, plan, content)
+    assert response.status_code == 200
+    assert "經費概算表在匯出此活頁簿後已有變更" in page_text(response.content)
+    assert sorted(plan.budget_lines.values_list("pk", "name", "revision")) == before
+    assert not AuditEntry.objects.filter(action="budget.import").exists()
+
+
+def test_budget_export_keeps_typed_formulas_as_text(plan, coordinator, client_for):
+    """What people typed is data: a line named like a formula is exported as text."""
+    line = plan.budget_lines.get(name="雜支")
+    type(line).objects.filter(pk=line.pk).update(name='=HYPERLINK("http://x.example","點此")')
+    workbook = load_workbook(io.BytesIO(export(client_for(coordinator), plan)))
+    cells = [c for row in workbook["經費概算表"].iter_rows() for c in row]
+    named = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
+    assert [(c.value, c.data_type) for c in named] == [
+        ('=HYPERLINK("http://x.example","點此")', "s")
+    ]

@@ -162,11 +162,14 @@ def test_plan_start_other_school_same_phase_allowed(
 # --- Kinds: new, follow-up (APP-4), continuation (SCHED-3) ----------------------------------
 
 
-def earlier_plan(school, by, status):
-    """A plan of the phase before the open one, in ``status`` (history, arranged directly)."""
+def earlier_plan(school, by, status, supported_years=None):
+    """A plan of the phase before the open one, in ``status`` (history, arranged directly);
+    an approved one has its years, or ``supported_years``."""
+    from applications.models import PlanYear
+
     year = open_phase_now().start_year
     phase = Phase.objects.create(name="第四期程", start_year=year - 3, end_year=year - 1)
-    return Plan.objects.create(
+    plan = Plan.objects.create(
         school=school,
         phase=phase,
         kind=PlanKind.NEW,
@@ -174,12 +177,27 @@ def earlier_plan(school, by, status):
         application_year=phase.start_year,
         created_by=by,
     )
+    if supported_years is None:
+        supported_years = phase.years if status == PlanStatus.APPROVED else []
+    for academic_year in supported_years:
+        PlanYear.objects.create(plan=plan, academic_year=academic_year)
+    return plan
 
 
 def test_plan_start_after_approved_earlier_phase_is_follow_up_sched4_res1(school, coordinator):
     earlier_plan(school, coordinator, PlanStatus.APPROVED)
     plan = services.plan_start(school=school, by=coordinator)
     assert plan.kind == PlanKind.FOLLOW_UP
+
+
+def test_plan_start_after_earlier_phase_with_a_rejected_continuation_is_follow_up_app4(
+    school, coordinator
+):
+    """APP-4: supported in the earlier phase (its first year approved), even though its last
+    continuation was not approved: the new plan reports that phase's results."""
+    year = open_phase_now().start_year
+    earlier_plan(school, coordinator, PlanStatus.REJECTED, supported_years=[year - 3])
+    assert services.plan_start(school=school, by=coordinator).kind == PlanKind.FOLLOW_UP
 
 
 @pytest.mark.parametrize("status", [PlanStatus.REJECTED, PlanStatus.WITHDRAWN])
@@ -216,6 +234,24 @@ def test_plan_continue_before_year_passed_refused_sched3(
         f"Academic year {plan.application_year} has not passed its performance assessment, "
         "so the plan cannot continue (SCHED-3)."
     )
+    plan.refresh_from_db()
+    assert (plan.status, plan.kind) == (PlanStatus.APPROVED, PlanKind.NEW)
+
+
+def test_plan_continue_while_budget_revision_due_refused_bud5(
+    school, coordinator, principal, ministry
+):
+    """BUD-5 before SCHED-3: the budget revised to the approved amounts comes first."""
+    plan = approved(school, coordinator, principal, ministry)
+    plan.budget_revision_due = True
+    plan.save(update_fields=["budget_revision_due"])
+    services.year_status_set(
+        plan=plan, academic_year=plan.application_year, status=YearStatus.PASSED, note="",
+        by=ministry,
+    )  # fmt: skip
+    with override("en"), pytest.raises(PlanError) as refused:
+        services.plan_continue(plan=plan, by=coordinator)
+    assert str(refused.value) == "Submit the budget revised to the approved amounts first (BUD-5)."
     plan.refresh_from_db()
     assert (plan.status, plan.kind) == (PlanStatus.APPROVED, PlanKind.NEW)
 
