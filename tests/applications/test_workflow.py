@@ -441,7 +441,7 @@ def test_principal_approve_outside_window_refused_app3(awaiting, principal, at):
     with override("en"), pytest.raises(PlanError) as refused:
         services.plan_principal_approve(plan=awaiting, by=principal, at=at)
     assert str(refused.value) == (
-        "Plans for academic year 116 can be submitted from 2027-04-01 to 2027-06-30 "
+        "Plans for academic year 116 can be submitted from 1 Apr 2027 to 30 Jun 2027 "
         "(Taiwan time); the window is not open now (APP-3)."
     )
     awaiting.refresh_from_db()
