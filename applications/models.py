@@ -7,7 +7,6 @@ overwrite each other. Every submission stores an immutable snapshot
 (``PlanVersion``); every status change is a ``PlanEvent`` and an audit row.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.models import private_storage
+from portal.fields import actor_field
 
 from .enums import (
     EDITABLE,
@@ -57,12 +57,7 @@ class Plan(models.Model):
         default=False,
         help_text=_("The approved amount is lower than requested: the budget must be revised."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = actor_field(_("created by"), required=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -105,14 +100,7 @@ class EditedPart(models.Model):
     refuses a save made over someone else's (optimistic locking)."""
 
     revision = models.PositiveIntegerField(_("revision"), default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = actor_field(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -293,12 +281,7 @@ class PlanAttachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = actor_field(_("uploaded by"), required=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
@@ -320,14 +303,7 @@ class PlanEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PlanStatus.choices)
     academic_year = models.PositiveSmallIntegerField(_("academic year (ROC)"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = actor_field(_("by"))
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -350,12 +326,7 @@ class PlanVersion(models.Model):
     academic_year = models.PositiveSmallIntegerField(_("academic year (ROC)"))
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
     snapshot = models.JSONField(_("content"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = actor_field(_("submitted by"), required=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:
@@ -393,14 +364,7 @@ class PlanYear(models.Model):
         _("approved subsidy (NT$ thousand)"), **AMOUNT, null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
+    set_by = actor_field(_("set by"))
     set_at = models.DateTimeField(_("set at"), auto_now=True)
 
     class Meta:
@@ -436,12 +400,7 @@ class BriefingSession(models.Model):
     )
     registration_closes_at = models.DateTimeField(_("registration closes at"))
     description = models.TextField(_("description"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = actor_field(_("created by"), required=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
@@ -483,12 +442,7 @@ class BriefingRegistration(models.Model):
     attendee_count = models.PositiveSmallIntegerField(
         _("number of attendees"), validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("registered by"),
-    )
+    registered_by = actor_field(_("registered by"), required=True)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 

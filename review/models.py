@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.enums import CommitteeCategory
+from portal.fields import actor_field
 
 from .enums import (
     Aggregation,
@@ -51,12 +52,7 @@ class Committee(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = actor_field(_("created by"), required=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -102,22 +98,10 @@ class CommitteeMember(models.Model):
         verbose_name=_("affiliated school"),
     )
     is_convener = models.BooleanField(_("convener (召集人)"), default=False)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = actor_field(_("added by"), required=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("removed by"),
-    )
+    removed_by = actor_field(_("removed by"))
 
     class Meta:
         verbose_name = _("committee member")
@@ -208,14 +192,7 @@ class Round(models.Model):
         help_text=_("SEL-7. Only with a rule that uses the top N."),
     )
     results_confirmed_at = models.DateTimeField(_("results confirmed at"), null=True, blank=True)
-    results_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("results confirmed by"),
-    )
+    results_confirmed_by = actor_field(_("results confirmed by"))
     results_note = models.TextField(_("note on the results"), blank=True)
     results_rule = models.JSONField(
         _("rule applied"), null=True, blank=True, help_text=_("The settings the results used.")
@@ -356,20 +333,8 @@ class Assignment(models.Model):
     method = models.CharField(_("assigned"), max_length=10, choices=AssignmentMethod.choices)
     status_reason = models.TextField(_("reason"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("status changed by"),
-    )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("assigned by"),
-    )
+    status_changed_by = actor_field(_("status changed by"))
+    assigned_by = actor_field(_("assigned by"), required=True)
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
@@ -532,12 +497,7 @@ class ConsolidatedComment(models.Model):
         verbose_name=_("application"),
     )
     text = models.TextField(_("consolidated comments"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = actor_field(_("updated by"), required=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -586,21 +546,9 @@ class Visit(models.Model):
         help_text=_("E.g. who from the school should attend and what to prepare."),
     )
     notes = models.TextField(_("visit notes"), blank=True)
-    notes_updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("notes updated by"),
-    )
+    notes_updated_by = actor_field(_("notes updated by"))
     notes_updated_at = models.DateTimeField(_("notes updated at"), null=True, blank=True)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("scheduled by"),
-    )
+    scheduled_by = actor_field(_("scheduled by"), required=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     notified_at = models.DateTimeField(_("school notified at"), null=True, blank=True)
 
@@ -657,12 +605,7 @@ class Decision(models.Model):
     conditions = models.TextField(_("conditions"), blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
     budget_revision_due = models.BooleanField(_("budget revision due (BUD-5)"), default=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = actor_field(_("decided by"), required=True)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 
     class Meta:

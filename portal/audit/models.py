@@ -7,11 +7,12 @@ queryset refuses bulk updates and deletes, and the database itself refuses
 UPDATE (and, on PostgreSQL, DELETE) through triggers.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.fields import actor_field
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -31,14 +32,7 @@ class AuditEntryQuerySet(models.QuerySet):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
+    actor = actor_field(_("who"))
     action = models.CharField(_("action"), max_length=60, db_index=True)
     target_type = models.ForeignKey(
         ContentType,

@@ -1,6 +1,5 @@
 """Every generated file, whatever it is: its kind, owner object, status and file."""
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
@@ -8,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+
+from portal.fields import actor_field
 
 from .enums import DocumentStatus
 
@@ -47,14 +48,7 @@ class GeneratedDocument(models.Model):
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = actor_field(_("requested by"))
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -2,12 +2,13 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.fields import actor_field
 
 from . import calendar
 
@@ -67,14 +68,7 @@ class ApplicationWindow(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = actor_field(_("updated by"))
 
     class Meta:
         verbose_name = _("application window")

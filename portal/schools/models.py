@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.fields import actor_field
 
 from .enums import ImportKind, ImportStatus, Ownership
 
@@ -245,12 +246,7 @@ class ImportBatch(models.Model):
     )
     rows = models.JSONField(_("rows"), default=list)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = actor_field(_("uploaded by"), required=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
