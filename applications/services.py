@@ -18,8 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.accounts.enums import Role
+from portal.accounts.enums import SCHOOL_ROLES, Role
 from portal.accounts.models import User
+from portal.accounts.selectors import users_with_role
 from portal.audit.services import audit_record, snapshot
 from portal.notifications import notify
 from portal.programme import calendar
@@ -441,22 +442,11 @@ NOTIFY_SUBJECTS = {
 
 
 def _school_users(plan: Plan, *roles) -> list[User]:
-    return list(
-        User.objects.filter(
-            grants__school=plan.school,
-            grants__role__in=roles,
-            grants__revoked_at__isnull=True,
-            is_active=True,
-        ).distinct()
-    )
+    return users_with_role(*roles, schools=[plan.school_id])
 
 
 def _ministry_users() -> list[User]:
-    return list(
-        User.objects.filter(
-            grants__role=Role.MINISTRY, grants__revoked_at__isnull=True, is_active=True
-        ).distinct()
-    )
+    return users_with_role(Role.MINISTRY)
 
 
 def _recipients(plan: Plan, to: str, by) -> list[User]:
@@ -864,17 +854,8 @@ BRIEFING_NOTICE_FIELDS = ["starts_at", "ends_at", "place", "online_url"]
 def _school_staff(school_ids=None) -> list[User]:
     """The coordinators and principals currently serving these schools (every active school
     when ``school_ids`` is None)."""
-    schools = (
-        {"grants__school__is_active": True}
-        if school_ids is None
-        else {"grants__school_id__in": list(school_ids)}
-    )
-    return list(
-        User.objects.filter(
-            grants__role__in=[Role.COORDINATOR, Role.PRINCIPAL],
-            grants__revoked_at__isnull=True,
-            **schools,
-        ).distinct()
+    return users_with_role(
+        *SCHOOL_ROLES, schools=school_ids, active_schools_only=school_ids is None
     )
 
 

@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy
 
 from applications.enums import PlanStatus
 from applications.models import Plan
-from portal.accounts.enums import Role
+from portal.accounts.enums import SCHOOL_ROLES, Role
 from portal.accounts.models import User
+from portal.accounts.selectors import users_with_role
 from portal.audit.services import audit_record, snapshot
 from portal.notifications import notify
 from portal.programme import calendar
@@ -80,22 +81,11 @@ def _require_ministry(by) -> None:
 
 
 def _school_staff(plan) -> list[User]:
-    return list(
-        User.objects.filter(
-            grants__school_id=plan.school_id,
-            grants__role__in=[Role.COORDINATOR, Role.PRINCIPAL],
-            grants__revoked_at__isnull=True,
-            is_active=True,
-        ).distinct()
-    )
+    return users_with_role(*SCHOOL_ROLES, schools=[plan.school_id])
 
 
 def _ministry_users() -> list[User]:
-    return list(
-        User.objects.filter(
-            grants__role=Role.MINISTRY, grants__revoked_at__isnull=True, is_active=True
-        ).distinct()
-    )
+    return users_with_role(Role.MINISTRY)
 
 
 # --- The committee (SEL-3) -----------------------------------------------------------------
