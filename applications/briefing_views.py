@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
+from portal.programme import calendar
 from portal.schools.models import School
 from portal.spreadsheets import workbook_bytes, xlsx_response
-from portal.templatetags.portal import roc_datetime
 
 from . import briefing_selectors as selectors
 from . import services
@@ -234,7 +234,10 @@ def briefing_export(request, pk):
     sheet.append(
         [
             _("Time: %(start)s – %(end)s")
-            % {"start": roc_datetime(session.starts_at), "end": roc_datetime(session.ends_at)}
+            % {
+                "start": calendar.format_datetime(session.starts_at),
+                "end": calendar.format_datetime(session.ends_at),
+            }
         ]
     )
     sheet.append([_("Place: %(place)s") % {"place": where}])
@@ -268,7 +271,7 @@ def briefing_export(request, pk):
                 registration.attendees,
                 registration.attendee_count,
                 registration.registered_by.display_name,
-                roc_datetime(registration.registered_at),
+                calendar.format_datetime(registration.registered_at),
                 "",
             ]
         )

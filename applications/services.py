@@ -27,7 +27,6 @@ from portal.programme import calendar
 from portal.programme.models import ApplicationWindow, Phase
 from portal.programme.selectors import application_year
 from portal.schools.selectors import school_eligibility
-from portal.templatetags.portal import roc_date
 
 from .budget import EditConflict
 from .enums import EDITABLE, TRANSITIONS, PlanKind, PlanStatus, SectionKey, YearStatus
@@ -595,8 +594,8 @@ def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> Pla
                     )
                     % {
                         "year": plan.application_year,
-                        "opens": roc_date(window.opens_on),
-                        "closes": roc_date(window.closes_on),
+                        "opens": calendar.format_date(window.opens_on),
+                        "closes": calendar.format_date(window.closes_on),
                     }
                 )
             raise PlanError(

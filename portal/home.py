@@ -14,7 +14,6 @@ from portal.programme import calendar
 from portal.programme import selectors as programme
 from portal.schools import selectors as schools
 from portal.schools.models import EvaluationCycle, School
-from portal.templatetags.portal import roc_datetime
 
 
 @dataclass
@@ -297,7 +296,7 @@ def committee_section(user) -> Section:
                 % {
                     "school": assignment.plan.school.name,
                     "round": assignment.round.get_number_display(),
-                    "deadline": roc_datetime(assignment.round.closes_at),
+                    "deadline": calendar.format_datetime(assignment.round.closes_at),
                 },
                 reverse("review:assignment", args=[assignment.pk]),
                 urgent=True,

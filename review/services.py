@@ -31,7 +31,6 @@ from portal.accounts.selectors import users_with_role
 from portal.audit.services import audit_record, snapshot
 from portal.notifications import notify
 from portal.programme import calendar
-from portal.templatetags.portal import roc_datetime
 
 from . import aggregation, selectors
 from .enums import (
@@ -726,12 +725,12 @@ def _deadline_refusal(rnd: Round, at) -> str | None:
     if state == RoundState.CONFIRMED:
         return _("The results of this round are confirmed: reviews can no longer change.")
     if state == RoundState.UPCOMING:
-        return _("Scoring opens on %(when)s.") % {"when": roc_datetime(rnd.opens_at)}
+        return _("Scoring opens on %(when)s.") % {"when": calendar.format_datetime(rnd.opens_at)}
     if state == RoundState.CLOSED:
         return _(
             "The deadline (%(when)s) has passed: reviews can no longer be saved or submitted. "
             "Ask the ministry if you need more time."
-        ) % {"when": roc_datetime(rnd.closes_at)}
+        ) % {"when": calendar.format_datetime(rnd.closes_at)}
     return None
 
 
@@ -935,7 +934,7 @@ def reminders_send(*, rnd: Round, by, member_id: int | None = None) -> int:
                 context={
                     "round": rnd,
                     "row": row,
-                    "deadline": roc_datetime(rnd.closes_at),
+                    "deadline": calendar.format_datetime(rnd.closes_at),
                     "url": reverse("review:my"),
                 },
             )

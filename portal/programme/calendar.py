@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 ROC_OFFSET = 1911
@@ -148,3 +148,39 @@ def default_window(academic_year: int) -> tuple[dt.date, dt.date]:
     """APP-3: plans for academic year N are filed 1 April – 30 June before it starts."""
     g = roc_to_gregorian(academic_year)
     return dt.date(g, 4, 1), dt.date(g, 6, 30)
+
+
+# --- Showing years and dates (the UI's one place for it) -------------------------------
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "zh-hant").lower().startswith("zh")
+
+
+def format_academic_year(roc: int) -> str:
+    """103 → 103學年度 (SCHED-2); in English, AY 103 (2014–15)."""
+    if _chinese():
+        return f"{roc}學年度"
+    start = roc_to_gregorian(roc)
+    return f"AY {roc} ({start}–{str(start + 1)[-2:]})"
+
+
+def format_fiscal_year(roc: int) -> str:
+    """104 → 104會計年度 (BUD-3); in English, FY 104 (2015)."""
+    if _chinese():
+        return f"{roc}會計年度"
+    return f"FY {roc} ({roc_to_gregorian(roc)})"
+
+
+def format_date(value: dt.date | dt.datetime) -> str:
+    """A date with the ROC year, in Taipei: 103年4月1日; in English, 1 Apr 2014."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if _chinese():
+        return f"{gregorian_to_roc(value.year)}年{value.month}月{value.day}日"
+    return f"{value.day} {value:%b} {value.year}"
+
+
+def format_datetime(value: dt.datetime) -> str:
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{format_date(local)} {local:%H:%M}"

@@ -1,66 +1,36 @@
 """Template filters and tags: ROC years and dates, scores, languages, links."""
 
-import datetime as dt
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import translation
 
 from portal.programme import calendar
 
 register = template.Library()
 
 
-def _chinese():
-    return (translation.get_language() or "zh-hant").lower().startswith("zh")
-
-
 @register.filter
 def roc_year(value):
     """103 → 103學年度 (academic year, SCHED-2); in English, AY 103 (2014–15)."""
-    if value in (None, ""):
-        return ""
-    roc = int(value)
-    if _chinese():
-        return f"{roc}學年度"
-    start = calendar.roc_to_gregorian(roc)
-    return f"AY {roc} ({start}–{str(start + 1)[-2:]})"
+    return "" if value in (None, "") else calendar.format_academic_year(int(value))
 
 
 @register.filter
 def fiscal_year(value):
     """104 → 104會計年度 (fiscal year, BUD-3); in English, FY 104 (2015)."""
-    if value in (None, ""):
-        return ""
-    roc = int(value)
-    if _chinese():
-        return f"{roc}會計年度"
-    return f"FY {roc} ({calendar.roc_to_gregorian(roc)})"
-
-
-def _as_date(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+    return "" if value in (None, "") else calendar.format_fiscal_year(int(value))
 
 
 @register.filter
 def roc_date(value):
     """A date with the ROC year: 103年4月1日; in English, 1 Apr 2014."""
-    if not value:
-        return ""
-    day = _as_date(value)
-    if _chinese():
-        return f"{calendar.gregorian_to_roc(day.year)}年{day.month}月{day.day}日"
-    return f"{day.day} {day:%b} {day.year}"
+    return calendar.format_date(value) if value else ""
 
 
 @register.filter
 def roc_datetime(value):
-    if not value:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{roc_date(local)} {local:%H:%M}"
+    return calendar.format_datetime(value) if value else ""
 
 
 @register.filter
