@@ -442,23 +442,33 @@ def assignment_remove(request, pk):
     return redirect(_safe_next(request, reverse("review:assignments", args=[assignment.round_id])))
 
 
-@require_POST
-def assignment_recuse(request, pk):
-    require(request, "review.manage")
-    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
+def _with_reason(request, act) -> bool:
+    """Run an action that needs a reason; the service checks the reason and the rules, and
+    what it refuses becomes a message. True when it went through."""
     form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        if not form.is_valid():
-            raise ValidationError({"reason": _("Say why the reviewer is recused.")})
-        services.assignment_recuse(
-            assignment=assignment, reason=form.cleaned_data["reason"], by=request.user
-        )
+        act(reason)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     except services.ReviewError as exc:
         messages.error(request, str(exc))
     else:
+        return True
+    return False
+
+
+@require_POST
+def assignment_recuse(request, pk):
+    require(request, "review.manage")
+    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
+    if _with_reason(
+        request,
+        lambda reason: services.assignment_recuse(
+            assignment=assignment, reason=reason, by=request.user
+        ),
+    ):
         messages.success(request, _("The reviewer was recused; their review is left out."))
     return redirect(_safe_next(request, reverse("review:plan_review", args=[assignment.plan_id])))
 
@@ -467,17 +477,10 @@ def assignment_recuse(request, pk):
 def review_reopen(request, pk):
     require(request, "review.manage")
     review = get_object_or_404(Review.objects.select_related("assignment"), pk=pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"reason": _("Say what the reviewer should correct.")})
-        services.review_reopen(review=review, reason=form.cleaned_data["reason"], by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except services.ReviewError as exc:
-        messages.error(request, str(exc))
-    else:
+    if _with_reason(
+        request,
+        lambda reason: services.review_reopen(review=review, reason=reason, by=request.user),
+    ):
         messages.success(request, _("The review was sent back to its reviewer."))
     return redirect("review:plan_review", review.assignment.plan_id)
 
@@ -907,19 +910,12 @@ def assignment(request, pk):
 @require_POST
 def declare_conflict(request, pk):
     assignment = _own_assignment(request, pk)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"reason": _("Say briefly what the conflict of interest is.")})
-        services.assignment_declare_conflict(
-            assignment=assignment, reason=form.cleaned_data["reason"], by=request.user
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("review:assignment", assignment.pk)
-    except services.ReviewError as exc:
-        messages.error(request, str(exc))
+    if not _with_reason(
+        request,
+        lambda reason: services.assignment_declare_conflict(
+            assignment=assignment, reason=reason, by=request.user
+        ),
+    ):
         return redirect("review:assignment", assignment.pk)
     messages.success(
         request,
