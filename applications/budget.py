@@ -209,6 +209,7 @@ def budget_problems(plan: Plan, summary: BudgetSummary | None = None) -> list[st
     """What keeps the estimate from being consistent (BUD-1 … BUD-5, APP-2, APP-7)."""
     summary = summary or budget_summary(plan)
     problems = []
+    approved_amounts = dict(plan.years.values_list("academic_year", "approved_amount"))
     for year in plan.plan_years:
         block = summary.year(year)
         if block is None or not block.lines:
@@ -230,8 +231,7 @@ def budget_problems(plan: Plan, summary: BudgetSummary | None = None) -> list[st
                     "cap": cap,
                 }
             )
-        approved = plan.years.filter(academic_year=year).values_list("approved_amount", flat=True)
-        approved = approved[0] if approved else None
+        approved = approved_amounts.get(year)
         if approved is not None and block.money.subsidy > approved:
             problems.append(
                 _(

@@ -69,7 +69,7 @@ def mandatory_items(plan: Plan) -> list[int]:
     return school_eligibility(plan.school).mandatory_items
 
 
-def plan_checklist(plan: Plan) -> list[Check]:
+def plan_checklist(plan: Plan, summary=None) -> list[Check]:
     """Everything that must hold before the plan is submitted. The page shows it and the
     server enforces it at submission (ITEM-2, ITEM-3, APP-2, APP-4, APP-5, APP-6, ITEM-1,
     NOTE-2, BUD-1 … BUD-5, ELIG-1)."""
@@ -151,7 +151,7 @@ def plan_checklist(plan: Plan) -> list[Check]:
             )
         )
 
-    summary = budget_summary(plan, subplans=subplans)
+    summary = summary or budget_summary(plan, subplans=subplans)
     problems = budget_problems(plan, summary)
     checks.append(
         Check(

@@ -224,7 +224,8 @@ def plan_actions(request, plan) -> list[Action]:
 
 def plan_detail(request, pk):
     plan = get_plan(request, pk)
-    checklist = selectors.plan_checklist(plan) if plan.status in EDITABLE else []
+    summary = budget_summary(plan)
+    checklist = selectors.plan_checklist(plan, summary) if plan.status in EDITABLE else []
     return render(
         request,
         "applications/plan_detail.html",
@@ -245,7 +246,7 @@ def plan_detail(request, pk):
             ),
             documents=documents_for(plan, kind="plan", user=request.user),
             can_request_pdf=True,
-            summary=budget_summary(plan),
+            summary=summary,
             return_form=ReturnForm(),
             comment_form=CommentForm(),
         ),

@@ -24,7 +24,7 @@ PLAN_LIST_QUERIES = 13
 PLAN_LIST_FILTERED_QUERIES = 14  # the filter's district is looked up
 #: The budget page, whatever the number of lines: the lines with their sub-plans in one
 #: query; the approved amount is read once per year of the phase (3).
-BUDGET_PAGE_QUERIES = 22
+BUDGET_PAGE_QUERIES = 20
 
 
 def make_plans(count, ministry):
