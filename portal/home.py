@@ -12,6 +12,7 @@ from portal.accounts.enums import Role
 from portal.audit.models import AuditEntry
 from portal.programme import calendar
 from portal.programme import selectors as programme
+from portal.registry import home_contributions
 from portal.schools import selectors as schools
 from portal.schools.models import EvaluationCycle, School
 
@@ -319,4 +320,4 @@ def home_sections(user) -> list[Section]:
         sections.append(supported_section(user, Role.ADVISOR, "home/_advisor.html"))
     if user.has_role(Role.PANEL):
         sections.append(supported_section(user, Role.PANEL, "home/_panel.html"))
-    return sections
+    return sections + home_contributions(user)

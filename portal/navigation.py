@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.enums import Role
+from portal.registry import nav_contributions
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def nav_items(user, path: str = "") -> list[NavItem]:
         )
     if user.has_perm("review.access"):
         items.append(NavItem(_("Review"), reverse("review:index"), "clipboard-data", "/review/"))
+    items += nav_contributions(user)
     if user.has_perm("schools.list_schools"):
         label = _("Schools") if user.has_role(Role.MINISTRY) else _("Schools in my area")
         items.append(NavItem(label, reverse("schools:list"), "buildings", "/schools/"))

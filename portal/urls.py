@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("portal.schools.urls")),
     path("", include("applications.urls")),
     path("", include("review.urls")),
+    path("", include("indicators.urls")),
+    path("", include("consulting.urls")),
     path("programme/", include("portal.programme.urls")),
     path("audit/", include("portal.audit.urls")),
     path("documents/", include("portal.documents.urls")),

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the portal needs, if they are missing.
 #   scripts/system-deps.sh          what the portal needs to run (Pango for WeasyPrint)
-#   scripts/system-deps.sh --test   also what the tests need (Chromium, gettext)
+#   scripts/system-deps.sh --test   also what the tests need (Chromium, gettext, faketime)
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium gettext)
+  packages+=(chromium gettext faketime)
 fi
 
 missing=()

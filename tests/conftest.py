@@ -1,8 +1,11 @@
-"""Shared fixtures: users of every role, a browser, and Celery running in-process."""
+"""Shared fixtures: a fixed clock, users of every role, a browser, and Celery in-process."""
 
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still synchronous.
@@ -28,6 +31,35 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+#: The instant every test starts at: Monday 16 November 2026, 10:00 in Taipei (semester 1 of
+#: 115學年度). The clock ticks on from there, so durations and ordering behave as in real
+#: life, but nothing depends on the hour or the day the suite happens to run (the real clock
+#: in the Taiwan evening is already tomorrow in UTC; on 1 August the academic year turns).
+#: A test that needs another moment travels there itself (``time_machine.travel`` or the
+#: ``time_machine`` fixture), which nests inside this one.
+FIXED_NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Taipei"))
+
+
+def pytest_configure(config):
+    """The clock is fixed from the start, so that values computed while tests are collected
+    (parametrize arguments) see the same instant as the tests themselves."""
+    config._portal_clock = time_machine.travel(FIXED_NOW, tick=True)
+    config._portal_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_portal_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Every test runs at ``FIXED_NOW``, whatever the machine's clock says."""
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -152,10 +184,16 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, settings, reference_data):
+def page(browser, live_server, settings, reference_data, fixed_clock):
     settings.DEBUG = False
+    # Chromium judges cookie expiry by the machine's real clock, not the server's fixed one:
+    # a CSRF cookie dated from FIXED_NOW could already be expired for it. Session cookies
+    # (no expiry date) are kept until the context closes, whatever either clock says.
+    settings.CSRF_COOKIE_AGE = None
     context = browser.new_context(base_url=live_server.url, locale="zh-TW")
     context.set_default_timeout(15000)
+    # The page's own clock (date pickers, "today" in scripts) starts at the server's instant.
+    context.clock.install(time=FIXED_NOW)
     page = context.new_page()
     yield page
     context.close()

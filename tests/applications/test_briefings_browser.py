@@ -13,9 +13,9 @@ from portal.programme import calendar
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server runs in another thread: the data must be committed, and the rows
-    # seeded by migrations (counties, phases) restored for the tests after this one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server runs in another thread: the data must be committed. The rows seeded
+    # by migrations (counties, phases) are put back by the ``reference_data`` fixture.
+    pytest.mark.django_db(transaction=True),
 ]
 
 

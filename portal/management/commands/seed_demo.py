@@ -17,9 +17,11 @@ class Command(BaseCommand):
 
         from django.test.utils import override_settings
 
+        from portal.registry import demo_modules
+
         # The demo's workflow e-mails go nowhere.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            for name in DEMO_MODULES:
+            for name in [*DEMO_MODULES, *demo_modules()]:
                 import_module(name).seed()
         self.stdout.write(
             self.style.SUCCESS(

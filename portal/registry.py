@@ -1,0 +1,68 @@
+"""What each app contributes to the core's pages and jobs.
+
+The core never imports an app above it. An app that adds menu items, home-page sections,
+demo data or scheduled jobs registers them in its ``AppConfig.ready()``; the core reads these
+registries when it builds the menu, the home page, the demo or the beat schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Contribution:
+    order: int
+    provider: Callable[..., list[Any]]
+
+
+_NAV: list[Contribution] = []
+_HOME: list[Contribution] = []
+_DEMO: list[tuple[int, str]] = []
+
+
+def _add(registry: list[Contribution], provider, order: int) -> None:
+    if all(c.provider is not provider for c in registry):
+        registry.append(Contribution(order, provider))
+        registry.sort(key=lambda c: c.order)
+
+
+def register_nav(provider: Callable[[Any], list[Any]], *, order: int = 50) -> None:
+    """``provider(user)`` returns the app's ``NavItem``s for that user (maybe none)."""
+    _add(_NAV, provider, order)
+
+
+def register_home(provider: Callable[[Any], list[Any]], *, order: int = 50) -> None:
+    """``provider(user)`` returns the app's home-page ``Section``s for that user."""
+    _add(_HOME, provider, order)
+
+
+def register_demo(module: str, *, order: int = 50) -> None:
+    """A module whose ``seed()`` loads the app's demo data, after the core's (order 0)."""
+    if all(name != module for _, name in _DEMO):
+        _DEMO.append((order, module))
+        _DEMO.sort()
+
+
+def register_schedule(name: str, task: str, schedule: Any, **options: Any) -> None:
+    """A periodic task for Celery beat (the app's reminders and clean-ups)."""
+    from portal.celery import app
+
+    app.conf.beat_schedule = {
+        **(app.conf.beat_schedule or {}),
+        name: {"task": task, "schedule": schedule, **options},
+    }
+
+
+def nav_contributions(user) -> list[Any]:
+    return [item for c in _NAV for item in c.provider(user)]
+
+
+def home_contributions(user) -> list[Any]:
+    return [section for c in _HOME for section in c.provider(user)]
+
+
+def demo_modules() -> list[str]:
+    return [name for _, name in _DEMO]
