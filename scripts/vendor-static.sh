@@ -9,12 +9,13 @@ cd "$work"
 npm init -y >/dev/null
 npm install --silent --no-audit --no-fund \
   bootstrap@5.3.9 htmx.org@2.0.11 bootstrap-icons@1.13.2 \
-  @fontsource/noto-sans-tc@5.3.0 @expo-google-fonts/noto-sans-tc@0.4.3
+  @fontsource/noto-sans-tc@5.3.0 @expo-google-fonts/noto-sans-tc@0.4.3 chart.js@4.6.1
 nm=$work/node_modules
 v=$root/static/vendor
-rm -rf "$v" && mkdir -p "$v/bootstrap" "$v/htmx" "$v/bootstrap-icons/fonts" "$v/noto-sans-tc/files"
+rm -rf "$v" && mkdir -p "$v/bootstrap" "$v/htmx" "$v/chart.js" "$v/bootstrap-icons/fonts" "$v/noto-sans-tc/files"
 cp "$nm/bootstrap/dist/css/bootstrap.min.css" "$nm/bootstrap/dist/js/bootstrap.bundle.min.js" "$nm/bootstrap/LICENSE" "$v/bootstrap/"
 cp "$nm/htmx.org/dist/htmx.min.js" "$nm/htmx.org/LICENSE" "$v/htmx/"
+cp "$nm/chart.js/dist/chart.umd.min.js" "$nm/chart.js/LICENSE.md" "$v/chart.js/"
 cp "$nm/bootstrap-icons/font/bootstrap-icons.min.css" "$nm/bootstrap-icons/LICENSE" "$v/bootstrap-icons/"
 cp "$nm/bootstrap-icons/font/fonts/"*.woff2 "$nm/bootstrap-icons/font/fonts/"*.woff "$v/bootstrap-icons/fonts/"
 # Web font: only the woff2 slices (every browser the portal supports reads woff2);
