@@ -197,6 +197,9 @@ class Round(models.Model):
     results_rule = models.JSONField(
         _("rule applied"), null=True, blank=True, help_text=_("The settings the results used.")
     )
+    reopened_at = models.DateTimeField(_("results reopened at"), null=True, blank=True)
+    reopened_by = actor_field(_("results reopened by"))
+    reopen_reason = models.TextField(_("why the results were reopened"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -464,6 +467,7 @@ class RoundOutcome(models.Model):
     review_count = models.PositiveSmallIntegerField(_("reviews counted"), default=0)
     suggested = models.BooleanField(_("passes by the rule"), default=False)
     passed = models.BooleanField(_("passed"), default=False)
+    left_out = models.BooleanField(_("left out of the round"), default=False)
     reason = models.TextField(_("reason for departing from the rule"), blank=True)
 
     class Meta:
@@ -477,6 +481,37 @@ class RoundOutcome(models.Model):
                 condition=Q(suggested=F("passed")) | ~Q(reason=""),
                 violation_error_message=_("Say why the result departs from the rule."),
             ),
+        ]
+
+    def __str__(self):
+        return f"{self.round}・{self.plan.school.name}"
+
+
+class LeftOut(models.Model):
+    """An application that ministry staff deliberately leave out of a round's scoring (it was
+    withdrawn, say, or no reviewer is free of a conflict), with the reason on record. Nothing
+    else lets a round be confirmed with an application short of its reviews."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="left_out", verbose_name=_("round")
+    )
+    plan = models.ForeignKey(
+        "applications.Plan",
+        on_delete=models.PROTECT,
+        related_name="review_left_out",
+        verbose_name=_("application"),
+    )
+    reason = models.TextField(_("reason"))
+    left_out_by = actor_field(_("left out by"), required=True)
+    left_out_at = models.DateTimeField(_("left out at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application left out of a round")
+        verbose_name_plural = _("applications left out of a round")
+        ordering = ["round_id", "plan_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "plan"], name="left_out_once"),
+            models.CheckConstraint(name="left_out_has_reason", condition=~Q(reason="")),
         ]
 
     def __str__(self):

@@ -30,6 +30,7 @@ from .models import (
     ConsolidatedComment,
     Criterion,
     Decision,
+    LeftOut,
     Review,
     Round,
     RoundOutcome,
@@ -468,6 +469,94 @@ def ranking(rnd: Round, assignments=None) -> Ranking:
     )
 
 
+# --- What confirming a round needs ------------------------------------------------------
+
+
+@dataclass
+class Gap:
+    """An application the round cannot be confirmed without: fewer submitted reviews than the
+    round requires, or (round 2) no site visit or interview scheduled."""
+
+    plan: Plan
+    submitted: int
+    required: int
+    no_visit: bool = False
+
+    def describe(self) -> str:
+        if self.no_visit:
+            return _("%(school)s (no site visit or interview scheduled)") % {
+                "school": self.plan.school.name
+            }
+        return _("%(school)s (%(submitted)s of %(required)s reviews submitted)") % {
+            "school": self.plan.school.name,
+            "submitted": self.submitted,
+            "required": self.required,
+        }
+
+
+def left_out_of(rnd: Round) -> dict[int, LeftOut]:
+    """The applications deliberately left out of the round, by plan id, with their reason."""
+    return {x.plan_id: x for x in LeftOut.objects.filter(round=rnd).select_related("left_out_by")}
+
+
+def confirmation_gaps(rnd: Round, result: Ranking | None = None, left_out=None) -> list[Gap]:
+    """Every application of the round's pool that would be failed by omission: fewer counted
+    (submitted, not abstained) reviews than the round's reviewers per application, or in
+    round 2 no visit or interview (SEL-5) — unless it was left out with a reason."""
+    result = result or ranking(rnd)
+    left_out = left_out_of(rnd) if left_out is None else left_out
+    visits = (
+        set(Visit.objects.filter(round=rnd).values_list("plan_id", flat=True))
+        if rnd.number == RoundNumber.SECOND
+        else None
+    )
+    gaps = []
+    for row in result.rows:
+        if row.plan.pk in left_out:
+            continue
+        no_visit = visits is not None and row.plan.pk not in visits
+        if no_visit or row.count < rnd.reviewers_per_application:
+            gaps.append(
+                Gap(
+                    plan=row.plan,
+                    submitted=row.count,
+                    required=rnd.reviewers_per_application,
+                    no_visit=no_visit,
+                )
+            )
+    return gaps
+
+
+def reopen_refusal(rnd: Round) -> str | None:
+    """Why a round's confirmed results cannot be reopened now, or ``None`` when they can."""
+    if not rnd.is_confirmed:
+        return _("The results of this round are not confirmed.")
+    if rnd.number == RoundNumber.FIRST:
+        second = Round.objects.filter(
+            committee_id=rnd.committee_id, number=RoundNumber.SECOND
+        ).first()
+        if second is not None and second.is_confirmed:
+            return _("Round 2's results are confirmed: reopen round 2 first.")
+        if second is not None and (
+            Assignment.objects.filter(round=second).exists()
+            or Visit.objects.filter(round=second).exists()
+        ):
+            return _(
+                "Round 2 has started on these results (reviewers assigned or visits "
+                "scheduled): round 1 can no longer be reopened."
+            )
+    decided = list(
+        Decision.objects.filter(
+            committee_id=rnd.committee_id, plan__review_outcomes__round=rnd
+        ).values_list("plan__school__name", flat=True)
+    )
+    if decided:
+        return _("Decisions were recorded on these results (%(schools)s): they stand.") % {
+            "schools": "、".join(decided)
+        }
+    return None
+
+
 # --- What a reviewer sees ----------------------------------------------------------------
 
 
@@ -641,8 +730,9 @@ def comment_draft(assignments) -> str:
 @dataclass
 class SchoolRound:
     round: Round
-    state: str  # "pending", "in_review", "passed", "not_passed"
+    state: str  # "pending", "in_review", "passed", "not_passed", "left_out"
     comment: str = ""
+    left_out_reason: str = ""
     visit: Visit | None = None
 
 
@@ -688,7 +778,7 @@ def school_view(plan) -> SchoolView:
     for rnd in committee.rounds.all():
         outcome = outcomes.get(rnd.pk)
         if outcome is not None:
-            state = "passed" if outcome.passed else "not_passed"
+            state = "left_out" if outcome.left_out else "passed" if outcome.passed else "not_passed"
         elif rnd.pk in assigned or rnd.pk in visits:
             state = "in_review"
         else:
@@ -698,6 +788,7 @@ def school_view(plan) -> SchoolView:
                 round=rnd,
                 state=state,
                 comment=comments.get(rnd.pk, "") if outcome is not None else "",
+                left_out_reason=outcome.reason if outcome is not None and outcome.left_out else "",
                 visit=visits.get(rnd.pk),
             )
         )

@@ -52,6 +52,7 @@ from .models import (
     ConsolidatedComment,
     Criterion,
     Decision,
+    LeftOut,
     Review,
     Round,
     RoundOutcome,
@@ -991,6 +992,17 @@ def round_confirm_results(
                 )
                 % {"count": result.missing}
             )
+        left_out = selectors.left_out_of(rnd)
+        gaps = selectors.confirmation_gaps(rnd, result, left_out)
+        if gaps:
+            raise ReviewError(
+                _(
+                    "The results cannot be confirmed yet, or these schools would fail by "
+                    "omission: %(gaps)s. Get their reviews in, or leave an application out of "
+                    "the round with a reason."
+                )
+                % {"gaps": "、".join(g.describe() for g in gaps)}
+            )
         pool_ids = {row.plan.pk for row in result.rows}
         unknown = set(passed) - pool_ids
         if unknown:
@@ -998,16 +1010,32 @@ def round_confirm_results(
         errors = {}
         for row in result.rows:
             passes = row.plan.pk in passed
-            if passes and row.final is None:
+            if passes and row.plan.pk in left_out:
+                errors[f"reason_{row.plan.pk}"] = _(
+                    "%(school)s was left out of the round, so it cannot pass."
+                ) % {"school": row.plan.school.name}
+            elif passes and row.final is None:
                 errors[f"reason_{row.plan.pk}"] = _(
                     "%(school)s has no counted review, so it cannot pass."
                 ) % {"school": row.plan.school.name}
-            elif passes != row.suggested and not (reasons.get(row.plan.pk) or "").strip():
+            elif (
+                row.plan.pk not in left_out
+                and passes != row.suggested
+                and not (reasons.get(row.plan.pk) or "").strip()
+            ):
                 errors[f"reason_{row.plan.pk}"] = _(
                     "Say why %(school)s's result departs from the pass rule."
                 ) % {"school": row.plan.school.name}
         if errors:
             raise ValidationError(errors)
+
+        def reason_for(row):
+            if row.plan.pk in left_out:
+                return left_out[row.plan.pk].reason
+            if (row.plan.pk in passed) != row.suggested:
+                return (reasons.get(row.plan.pk) or "").strip()
+            return ""
+
         outcomes = RoundOutcome.objects.bulk_create(
             RoundOutcome(
                 round=rnd,
@@ -1020,9 +1048,8 @@ def round_confirm_results(
                 review_count=row.count,
                 suggested=row.suggested,
                 passed=row.plan.pk in passed,
-                reason=(reasons.get(row.plan.pk) or "").strip()
-                if (row.plan.pk in passed) != row.suggested
-                else "",
+                left_out=row.plan.pk in left_out,
+                reason=reason_for(row),
             )
             for row in result.rows
         )
@@ -1058,7 +1085,10 @@ def round_confirm_results(
                 "departures": {
                     r.plan.school.name: reasons.get(r.plan.pk, "")
                     for r in result.rows
-                    if (r.plan.pk in passed) != r.suggested
+                    if (r.plan.pk in passed) != r.suggested and r.plan.pk not in left_out
+                },
+                "left_out": {
+                    r.plan.school.name: reason_for(r) for r in result.rows if r.plan.pk in left_out
                 },
                 "rule": rnd.results_rule,
             },
@@ -1077,6 +1107,122 @@ def round_confirm_results(
                 },
             )
     return outcomes
+
+
+def application_leave_out(*, rnd: Round, plan: Plan, reason: str, by) -> LeftOut:
+    """Leave an application out of a round on purpose, with the reason on record: the round
+    can then be confirmed without its reviews, and it does not pass. Refused once the round is
+    confirmed."""
+    _require_ministry(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the application is left out of the round.")})
+    with transaction.atomic():
+        rnd = _lock_round(rnd)
+        _refuse_if_confirmed(rnd)
+        plan = Plan.objects.select_related("school").get(pk=plan.pk)
+        if plan.pk not in {p.pk for p in selectors.round_pool(rnd)}:
+            raise ReviewError(_("This application is not reviewed in this round."))
+        if LeftOut.objects.filter(round=rnd, plan=plan).exists():
+            raise ReviewError(
+                _("%(school)s is already left out of this round.") % {"school": plan.school.name}
+            )
+        left_out = LeftOut.objects.create(
+            round=rnd, plan=plan, reason=reason.strip(), left_out_by=by
+        )
+        audit_record(
+            actor=by,
+            action="review.leave_out",
+            target=rnd,
+            school=plan.school,
+            after={"school": plan.school.name, "round": rnd.number},
+            note=left_out.reason,
+        )
+    return left_out
+
+
+def application_take_back(*, rnd: Round, plan: Plan, by) -> None:
+    """Undo a leave-out before the round is confirmed: the application needs its reviews
+    again."""
+    _require_ministry(by)
+    with transaction.atomic():
+        rnd = _lock_round(rnd)
+        _refuse_if_confirmed(rnd)
+        left_out = (
+            LeftOut.objects.select_for_update()
+            .select_related("plan__school")
+            .filter(round=rnd, plan=plan)
+            .first()
+        )
+        if left_out is None:
+            raise ReviewError(_("This application is not left out of the round."))
+        audit_record(
+            actor=by,
+            action="review.take_back",
+            target=rnd,
+            school=left_out.plan.school,
+            before={"school": left_out.plan.school.name, "reason": left_out.reason},
+        )
+        left_out.delete()
+
+
+def round_reopen(*, rnd: Round, reason: str, by) -> Round:
+    """Ministry staff reopen a confirmed round, with a reason: its outcomes are withdrawn (the
+    audit row keeps them), the round can change again and be confirmed anew, and the schools
+    are told. Refused while a later step stands on the results: round 2 started on round 1's
+    passers, or a decision recorded on them."""
+    _require_ministry(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the results are reopened.")})
+    with transaction.atomic():
+        rnd = _lock_round(rnd)
+        refusal = selectors.reopen_refusal(rnd)
+        if refusal:
+            raise ReviewError(refusal)
+        outcomes = list(RoundOutcome.objects.filter(round=rnd).select_related("plan__school"))
+        before = {
+            "confirmed_at": rnd.results_confirmed_at.isoformat(),
+            "passed": [o.plan.school.name for o in outcomes if o.passed],
+            "not_passed": [o.plan.school.name for o in outcomes if not o.passed],
+            "note": rnd.results_note,
+            "rule": rnd.results_rule,
+        }
+        RoundOutcome.objects.filter(round=rnd).delete()
+        rnd.results_confirmed_at = None
+        rnd.results_confirmed_by = None
+        rnd.results_rule = None
+        rnd.reopened_at = timezone.now()
+        rnd.reopened_by = by
+        rnd.reopen_reason = reason.strip()
+        rnd.save(
+            update_fields=[
+                "results_confirmed_at",
+                "results_confirmed_by",
+                "results_rule",
+                "reopened_at",
+                "reopened_by",
+                "reopen_reason",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=by,
+            action="review.round.reopen",
+            target=rnd,
+            before=before,
+            note=rnd.reopen_reason,
+        )
+        for outcome in outcomes:
+            notify(
+                users=_school_staff(outcome.plan),
+                subject=gettext_lazy("The result of a review round is being reconsidered"),
+                template="review/email/round_reopened.txt",
+                context={
+                    "round": rnd,
+                    "plan": outcome.plan,
+                    "url": reverse("applications:plan_detail", args=[outcome.plan.pk]),
+                },
+            )
+    return rnd
 
 
 def consolidated_comment_save(*, rnd: Round, plan: Plan, text: str, by) -> ConsolidatedComment:

@@ -542,6 +542,7 @@ def ranking(request, pk):
                     request, _("The results were confirmed and the schools were told.")
                 )
                 return redirect("review:ranking", rnd.pk)
+    left_out = selectors.left_out_of(rnd)
     return render(
         request,
         "review/ranking.html",
@@ -551,8 +552,66 @@ def ranking(request, pk):
             ranking=result,
             form=form,
             rows=[(row, form.fields_for(row) if form else (None, None)) for row in result.rows],
+            gaps=[] if rnd.is_confirmed else selectors.confirmation_gaps(rnd, result, left_out),
+            left_out=list(left_out.values()),
+            reopen_refusal=selectors.reopen_refusal(rnd) if rnd.is_confirmed else None,
         ),
     )
+
+
+def _posted_plan(request) -> Plan:
+    pk = request.POST.get("plan", "")
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(Plan.objects.select_related("school"), pk=pk)
+
+
+@require_POST
+def leave_out(request, pk):
+    rnd = _round(request, pk)
+    plan = _posted_plan(request)
+    if _with_reason(
+        request,
+        lambda reason: services.application_leave_out(
+            rnd=rnd, plan=plan, reason=reason, by=request.user
+        ),
+    ):
+        messages.success(
+            request,
+            _("%(school)s was left out of the round; the reason is on record.")
+            % {"school": plan.school.name},
+        )
+    return redirect("review:ranking", rnd.pk)
+
+
+@require_POST
+def take_back(request, pk):
+    rnd = _round(request, pk)
+    plan = _posted_plan(request)
+    try:
+        services.application_take_back(rnd=rnd, plan=plan, by=request.user)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(school)s is back in the round and needs its reviews.")
+            % {"school": plan.school.name},
+        )
+    return redirect("review:ranking", rnd.pk)
+
+
+@require_POST
+def round_reopen(request, pk):
+    rnd = _round(request, pk)
+    if _with_reason(
+        request,
+        lambda reason: services.round_reopen(rnd=rnd, reason=reason, by=request.user),
+    ):
+        messages.success(
+            request, _("The results were reopened; the schools were told they are reconsidered.")
+        )
+    return redirect("review:ranking", rnd.pk)
 
 
 def export(request, pk):

@@ -14,14 +14,21 @@ from tests.applications.builders import open_phase_now, submitted_plan
 from tests.factories import UserFactory, evaluated_school, grant
 
 
-def make_committee(ministry) -> Committee:
+def make_committee(ministry, reviewers_per_application=2) -> Committee:
+    """The open phase's committee; each round asks for two reviews per application (most
+    tests score with two members)."""
     phase = open_phase_now()
-    return services.committee_create(
+    committee = services.committee_create(
         phase=phase,
         academic_year=phase.start_year,
         name=f"{phase.start_year}學年度審查委員會",
         by=ministry,
     )
+    for rnd in committee.rounds.all():
+        services.round_update(
+            rnd=rnd, values={"reviewers_per_application": reviewers_per_application}, by=ministry
+        )
+    return committee
 
 
 def first_round(committee) -> Round:
@@ -125,6 +132,7 @@ ROUND2_COMMENT = "複審綜合意見：實地查訪所見與計畫相符。"
 def through_round_one(committee, ministry, plan, members, fraction="0.8"):
     """Round 1 scored by ``members``, commented and confirmed with ``plan`` passing."""
     r1 = open_round(first_round(committee), ministry)
+    services.round_update(rnd=r1, values={"reviewers_per_application": len(members)}, by=ministry)
     for i, member in enumerate(members):
         submit(assign(r1, member, plan, ministry), fraction, comment=f"個別委員意見{i}號")
     services.consolidated_comment_save(rnd=r1, plan=plan, text=ROUND1_COMMENT, by=ministry)
@@ -134,6 +142,7 @@ def through_round_one(committee, ministry, plan, members, fraction="0.8"):
 
 def through_round_two(committee, ministry, plan, members, fraction="0.85"):
     r2 = open_round(second_round(committee), ministry)
+    services.round_update(rnd=r2, values={"reviewers_per_application": len(members)}, by=ministry)
     services.visit_save(rnd=r2, plan=plan, values=visit_values(), attendees=members, by=ministry)
     for a in Assignment.objects.filter(round=r2, plan=plan).select_related("member__user", "round"):
         submit(a, fraction, comment=f"複審個別意見{a.member_id}")

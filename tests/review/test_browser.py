@@ -96,3 +96,34 @@ def test_ministry_confirms_passers_and_approves_with_amounts_in_the_browser(
     expect(panel).to_contain_text("12.500")
     body = page.content()
     assert expert.user.display_name not in body and industry.user.display_name not in body
+
+
+def test_confirmation_guard_names_the_unscored_school_in_the_browser(
+    page, login, round1, ministry, expert, industry, plan, other_plan
+):
+    """Issue 10 §1: after the deadline, an application short of its reviews blocks the
+    confirmation and is named; left out with a reason, the round can be confirmed."""
+    for member in (expert, industry):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
+    builders.submit(builders.assign(round1, expert, other_plan, ministry), "0.6")
+    builders.close_round(round1, ministry)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(ministry.username)
+    page.goto(f"/review/rounds/{round1.pk}/ranking/")
+    gaps = page.locator("#confirmation-gaps")
+    expect(gaps).to_contain_text("尚不能確認審查結果")
+    expect(gaps).to_contain_text(f"{other_plan.school.name}（已送出 1 份評分，應有 2 份）")
+    expect(page.get_by_role("button", name="確認通過名單")).to_have_count(0)
+    expect(page.locator("#confirm-refusal")).to_be_visible()
+
+    page.get_by_text(f"將{other_plan.school.name}列為本階段不予審查").click()
+    page.get_by_label("不予審查的理由").fill("學校來函撤回申請")
+    page.get_by_role("button", name="依此理由列為不予審查").click()
+    expect(
+        page.get_by_text(f"{other_plan.school.name}已列為不予審查，理由已記錄。")
+    ).to_be_visible()
+    expect(page.locator("#confirmation-gaps")).to_have_count(0)
+    page.get_by_role("button", name="確認通過名單").click()
+    expect(page.get_by_text("已確認審查結果並通知學校。")).to_be_visible()
+    expect(page.locator(f"#rank-{other_plan.pk}")).to_contain_text("不予審查")
+    assert selectors.passed_first_round(round1.committee) == {plan.pk}

@@ -139,7 +139,8 @@ def test_round_update_sel4_sel5_keeps_each_rounds_kind(committee, ministry):
     services.round_update(rnd=rounds[2], values={"kind": RoundKind.INTERVIEW}, by=ministry)
     rounds[2].refresh_from_db()
     assert rounds[2].kind == RoundKind.INTERVIEW
-    assert actions(action="review.round.update") == ["review.round.update"]
+    # The committee fixture set each round's reviewers per application; then this change.
+    assert actions(action="review.round.update") == ["review.round.update"] * 3
 
 
 def test_round_update_sel7_refuses_a_reserved_quota_without_a_top_n_rule(committee, ministry):
@@ -539,6 +540,7 @@ def test_confirm_results_waits_for_missing_reviews_until_the_deadline(
     with pytest.raises(ReviewError, match="still missing"):
         services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
     builders.close_round(round1, ministry)
+    services.round_update(rnd=round1, values={"reviewers_per_application": 1}, by=ministry)
     services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
     assert RoundOutcome.objects.get(plan=plan).review_count == 1
 
@@ -868,10 +870,14 @@ def nobody_user(db):
 def test_decision_rejects_an_application_nobody_could_review(
     round1, ministry, expert, plan, other_plan
 ):
-    """An application left without a reviewer has no score, so it cannot pass round 1; the
-    ministry can still record that it is not approved (SEL-4, SEL-6)."""
+    """An application nobody could review is left out of round 1 with a reason, so it does
+    not pass; the ministry can then record that it is not approved (SEL-4, SEL-6)."""
+    services.round_update(rnd=round1, values={"reviewers_per_application": 1}, by=ministry)
     builders.submit(builders.assign(round1, expert, plan, ministry), "0.9")
     builders.close_round(round1, ministry)
+    services.application_leave_out(
+        rnd=round1, plan=other_plan, reason="無委員可審查（均有利益迴避）", by=ministry
+    )
     services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
     other_plan.refresh_from_db()
     assert other_plan.status == PlanStatus.SUBMITTED

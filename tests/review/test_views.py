@@ -457,7 +457,7 @@ def test_ranking_query_count(
     client = client_for(ministry)
     url = reverse("review:ranking", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
