@@ -3,22 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PortalModelForm
+from portal.forms import PortalModelForm, RocDateTimeField
 from portal.programme.models import Phase
 
 from .models import BriefingRegistration, BriefingSession
 
-
-class DateTimeInput(forms.DateTimeInput):
-    """A date and time picker; the value is Taiwan time, the site's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-TAIPEI_TIME = _("Taiwan time (Asia/Taipei).")
+TAIPEI_TIME = _("ROC date and Taiwan time, e.g. 115/11/29 14:30.")
 
 
 class BriefingForm(PortalModelForm):
@@ -41,10 +31,12 @@ class BriefingForm(PortalModelForm):
             "registration_closes_at",
             "description",
         ]
+        field_classes = {
+            "starts_at": RocDateTimeField,
+            "ends_at": RocDateTimeField,
+            "registration_closes_at": RocDateTimeField,
+        }
         widgets = {
-            "starts_at": DateTimeInput(),
-            "ends_at": DateTimeInput(),
-            "registration_closes_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"title": _("Session title")}
@@ -55,7 +47,7 @@ class BriefingForm(PortalModelForm):
             "place": _("Give a place, an online link, or both."),
             "online_url": _("Shown only to ministry staff and the schools registered."),
             "registration_closes_at": _(
-                "Taiwan time (Asia/Taipei); no later than the session starts."
+                "ROC date and Taiwan time, no later than the session starts."
             ),
             "description": _("Agenda, who should attend, what to bring."),
         }

@@ -304,5 +304,8 @@ def briefing_export(request, pk):
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    filename = _("briefing-%(pk)s-sign-in.xlsx") % {"pk": session.pk}
+    filename = _("briefing-%(pk)s-sign-in-%(date)s.xlsx") % {
+        "pk": session.pk,
+        "date": calendar.roc_stamp(session.starts_at),
+    }
     return xlsx_response(workbook_bytes(workbook), filename)

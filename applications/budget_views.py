@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import require
 from portal.forms import PortalForm
+from portal.programme import calendar
 from portal.schools.tables import TableError, read_table, require_headers
 from portal.spreadsheets import workbook_bytes, xlsx_response
 
@@ -383,7 +384,10 @@ def budget_export(request, pk):
     marker.append(["budget-fingerprint", budget.budget_fingerprint(plan)])
     marker.append(["plan", plan.pk])
     marker.sheet_state = "hidden"
-    name = f"{plan.school.code}-經費概算表-{plan.phase.start_year}-{plan.phase.end_year}.xlsx"
+    name = (
+        f"{plan.school.code}-經費概算表-{plan.phase.start_year}-{plan.phase.end_year}"
+        f"-{calendar.roc_stamp()}.xlsx"
+    )
     return xlsx_response(workbook_bytes(workbook), name)
 
 

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import PortalForm, PortalModelForm, RocDateField
 from portal.programme.models import Phase
 from portal.schools.models import District
 
@@ -92,10 +92,9 @@ class CommentForm(PortalForm):
 
 
 class ReturnForm(CommentForm):
-    revision_due = forms.DateField(
+    revision_due = RocDateField(
         label=_("Revision due"),
         required=False,
-        widget=DateInput(),
         help_text=_("The school may resubmit until this day, even after the window closes."),
     )
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.registry import DocumentKind, register
+from portal.programme import calendar
 
 from . import selectors
 
@@ -27,7 +28,7 @@ PLAN_PDF = register(
         request_permission="applications.view_plan",
         context=plan_pdf_context,
         file_name=lambda plan: (
-            f"{plan.school.code}-{plan.phase.name}-計畫書-{timezone.localdate():%Y%m%d}.pdf"
+            f"{plan.school.code}-{plan.phase.name}-計畫書-{calendar.roc_stamp()}.pdf"
         ),
     )
 )

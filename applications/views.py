@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
 from portal.documents.selectors import documents_for
+from portal.programme import calendar
 from portal.schools.models import School
 from portal.schools.selectors import school_eligibility
 from portal.spreadsheets import workbook_bytes, xlsx_response
@@ -789,7 +790,6 @@ def plans_export(request):
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    from django.utils import timezone
 
     for plan in plans:
         sheet.append(
@@ -806,9 +806,7 @@ def plans_export(request):
                 plan.get_status_display(),
                 plan.subplan_count,
                 len(plan.version_list),
-                timezone.localtime(plan.submitted_at).strftime("%Y-%m-%d %H:%M")
-                if plan.submitted_at
-                else "",
+                calendar.roc_numeric_datetime(plan.submitted_at) if plan.submitted_at else "",
             ]
         )
-    return xlsx_response(workbook_bytes(workbook), "計畫申請一覽.xlsx")
+    return xlsx_response(workbook_bytes(workbook), f"計畫申請一覽-{calendar.roc_stamp()}.xlsx")

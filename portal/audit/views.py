@@ -1,15 +1,19 @@
 import django_filters
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import paginate, require
 from portal.accounts.models import User
+from portal.forms import RocDateField
 from portal.schools.models import School
 
 from .labels import action_choices
 from .models import AuditEntry
+
+
+class RocDateFilter(django_filters.DateFilter):
+    field_class = RocDateField
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -24,18 +28,8 @@ class AuditFilter(django_filters.FilterSet):
         queryset=ContentType.objects.order_by("app_label", "model"), label=_("Object type")
     )
     target_id = django_filters.CharFilter(label=_("Object id"))
-    since = django_filters.DateFilter(
-        field_name="at",
-        lookup_expr="date__gte",
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        field_name="at",
-        lookup_expr="date__lte",
-        label=_("Until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    since = RocDateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
+    until = RocDateFilter(field_name="at", lookup_expr="date__lte", label=_("Until"))
 
     class Meta:
         model = AuditEntry

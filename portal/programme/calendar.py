@@ -10,6 +10,7 @@ APP-3: dates and times are judged in Asia/Taipei.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -184,3 +185,62 @@ def format_date(value: dt.date | dt.datetime) -> str:
 def format_datetime(value: dt.datetime) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{format_date(local)} {local:%H:%M}"
+
+
+# --- ROC dates as typed in forms and written in file names ------------------------------
+
+_ROC_DATE = re.compile(
+    r"^(?:民國)?\s*(\d{1,4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?$"
+)
+_ROC_DATE_COMPACT = re.compile(r"^(\d{3})(\d{2})(\d{2})$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９／－．：　", "0123456789/-.: ")
+
+
+def roc_numeric(value: dt.date | dt.datetime) -> str:
+    """A date as 民國 numbers, the way people type it: 115/11/29 (any language)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{gregorian_to_roc(value.year):03d}/{value.month:02d}/{value.day:02d}"
+
+
+def roc_numeric_datetime(value: dt.datetime) -> str:
+    """115/11/29 14:30, in Taipei."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{roc_numeric(local.date())} {local:%H:%M}"
+
+
+def roc_stamp(value: dt.date | dt.datetime | None = None) -> str:
+    """A date for file names: 1151129 (民國 year, month, day; today in Taipei by default)."""
+    if value is None:
+        day = taipei_today()
+    elif isinstance(value, dt.datetime):
+        day = taipei_date(value)
+    else:
+        day = value
+    return f"{gregorian_to_roc(day.year):03d}{day.month:02d}{day.day:02d}"
+
+
+class RocDateError(ValueError):
+    """Text that is not a 民國 date; ``reason`` is 'format', 'year' or 'day'."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_roc_date(text: str) -> dt.date:
+    """Read a 民國 date: 115/11/29, 115-11-29, 115.11.29, 115年11月29日 or 1151129.
+
+    A four-digit year is refused (it would be a Gregorian year typed by mistake).
+    """
+    value = (text or "").strip().translate(_FULL_WIDTH)
+    match = _ROC_DATE.match(value) or _ROC_DATE_COMPACT.match(value)
+    if not match:
+        raise RocDateError("format")
+    year, month, day = (int(part) for part in match.groups())
+    if len(match.group(1)) == 4 or year < 1:
+        raise RocDateError("year")
+    try:
+        return dt.date(roc_to_gregorian(year), month, day)
+    except ValueError as error:
+        raise RocDateError("day") from error

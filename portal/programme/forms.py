@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, PortalModelForm
+from portal.forms import PortalModelForm, RocDateField
 
 from .models import ApplicationWindow, Phase
 
@@ -21,9 +21,9 @@ class WindowForm(PortalModelForm):
     class Meta:
         model = ApplicationWindow
         fields = ["academic_year", "opens_on", "closes_on"]
-        widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
+        field_classes = {"opens_on": RocDateField, "closes_on": RocDateField}
         help_texts = {
             "academic_year": _("The ROC academic year the plans are for, e.g. 116."),
-            "opens_on": _("From 00:00, Taiwan time."),
-            "closes_on": _("Until 23:59:59, Taiwan time."),
+            "opens_on": _("ROC date, e.g. 115/04/01; from 00:00 Taiwan time."),
+            "closes_on": _("ROC date, e.g. 115/06/30; until 23:59:59 Taiwan time."),
         }

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, PortalForm, PortalModelForm
+from portal.forms import PortalForm, PortalModelForm, RocDateField
 
 from .enums import Ownership
 from .models import County, District, EvaluationCycle, School
@@ -61,7 +61,7 @@ class CycleForm(PortalModelForm):
     class Meta:
         model = EvaluationCycle
         fields = ["name", "start_year", "end_year", "published_on"]
-        widgets = {"published_on": DateInput()}
+        field_classes = {"published_on": RocDateField}
 
     def __init__(self, *args, items_locked=False, **kwargs):
         super().__init__(*args, **kwargs)

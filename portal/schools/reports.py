@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.registry import DocumentKind, register
+from portal.programme import calendar
 
 from . import selectors
 
@@ -29,6 +30,6 @@ SCHOOL_PROFILE = register(
         view_permission="schools.view_school",
         request_permission="schools.request_profile_pdf",
         context=profile_context,
-        file_name=lambda school: f"{school.code}-學校基本資料-{timezone.localdate():%Y%m%d}.pdf",
+        file_name=lambda school: f"{school.code}-學校基本資料-{calendar.roc_stamp()}.pdf",
     )
 )

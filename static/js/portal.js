@@ -97,3 +97,166 @@
     });
   });
 })();
+
+// 民國 date picker: a calendar beside every input with data-roc-picker ("date" or "datetime").
+// The input stays a text box (115/11/29 or 115/11/29 14:30); the server reads what is typed.
+(function () {
+  "use strict";
+  const zh = (document.documentElement.lang || "zh").toLowerCase().indexOf("zh") === 0;
+  const WEEKDAYS = zh ? ["日", "一", "二", "三", "四", "五", "六"] : ["Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"];
+  const TEXT = zh
+    ? { open: "開啟民國日曆", prevYear: "前一年", prevMonth: "前一個月", nextMonth: "下一個月", nextYear: "後一年", today: "今天", close: "關閉", time: "時間" }
+    : { open: "Open the ROC calendar", prevYear: "Previous year", prevMonth: "Previous month", nextMonth: "Next month", nextYear: "Next year", today: "Today", close: "Close", time: "Time" };
+  let open = null;
+
+  function pad(n, width) { return String(n).padStart(width, "0"); }
+  function rocText(date) { return pad(date.getFullYear() - 1911, 3) + "/" + pad(date.getMonth() + 1, 2) + "/" + pad(date.getDate(), 2); }
+  function parse(text) {
+    const m = /^\s*(\d{1,3})\s*[\/.\-年]\s*(\d{1,2})\s*[\/.\-月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2})[:：](\d{2}))?/.exec(text || "");
+    if (!m) return null;
+    const date = new Date(Number(m[1]) + 1911, Number(m[2]) - 1, Number(m[3]));
+    if (date.getMonth() !== Number(m[2]) - 1) return null;
+    return { date: date, time: m[4] ? pad(m[4], 2) + ":" + m[5] : "" };
+  }
+  function title(year, month) {
+    return zh ? "民國" + (year - 1911) + "年" + (month + 1) + "月" : "ROC " + (year - 1911) + " (" + year + ") / " + (month + 1);
+  }
+  function button(label, text, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn btn-sm btn-link px-1";
+    b.setAttribute("aria-label", label);
+    b.title = label;
+    b.textContent = text;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function close() {
+    if (!open) return;
+    open.popup.remove();
+    open.toggle.setAttribute("aria-expanded", "false");
+    open = null;
+  }
+  function show(input, toggle) {
+    close();
+    const withTime = input.dataset.rocPicker === "datetime";
+    const parsed = parse(input.value);
+    const today = new Date();
+    const selected = parsed ? parsed.date : null;
+    let view = new Date((selected || today).getFullYear(), (selected || today).getMonth(), 1);
+    const popup = document.createElement("div");
+    popup.className = "roc-picker card shadow-sm p-2";
+    popup.setAttribute("role", "dialog");
+    popup.setAttribute("aria-label", TEXT.open);
+    const head = document.createElement("div");
+    head.className = "d-flex align-items-center justify-content-between";
+    const label = document.createElement("strong");
+    label.className = "roc-picker-title";
+    label.setAttribute("aria-live", "polite");
+    const grid = document.createElement("table");
+    grid.className = "roc-picker-grid";
+    let timeInput = null;
+
+    function move(months) { view = new Date(view.getFullYear(), view.getMonth() + months, 1); draw(); }
+    function pick(date) {
+      let text = rocText(date);
+      if (withTime) text += " " + ((timeInput && timeInput.value) || (parsed && parsed.time) || "09:00");
+      input.value = text;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      close();
+      input.focus();
+    }
+    function draw() {
+      label.textContent = title(view.getFullYear(), view.getMonth());
+      grid.replaceChildren();
+      const thead = grid.createTHead().insertRow();
+      WEEKDAYS.forEach(function (d) { const th = document.createElement("th"); th.textContent = d; thead.appendChild(th); });
+      const body = grid.createTBody();
+      const first = new Date(view.getFullYear(), view.getMonth(), 1);
+      let row = body.insertRow();
+      for (let i = 0; i < first.getDay(); i++) row.insertCell();
+      for (let day = 1; ; day++) {
+        const date = new Date(view.getFullYear(), view.getMonth(), day);
+        if (date.getMonth() !== view.getMonth()) break;
+        if (date.getDay() === 0 && day !== 1) row = body.insertRow();
+        const cell = row.insertCell();
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "btn btn-sm";
+        b.textContent = String(day);
+        b.setAttribute("aria-label", (zh ? "民國" : "ROC ") + rocText(date));
+        if (selected && date.getTime() === selected.getTime()) b.classList.add("btn-primary");
+        else if (date.toDateString() === today.toDateString()) b.classList.add("btn-outline-primary");
+        b.addEventListener("click", function () { pick(date); });
+        cell.appendChild(b);
+      }
+    }
+    head.append(
+      button(TEXT.prevYear, "«", function () { move(-12); }),
+      button(TEXT.prevMonth, "‹", function () { move(-1); }),
+      label,
+      button(TEXT.nextMonth, "›", function () { move(1); }),
+      button(TEXT.nextYear, "»", function () { move(12); })
+    );
+    popup.append(head, grid);
+    const foot = document.createElement("div");
+    foot.className = "d-flex align-items-center gap-2 mt-1";
+    if (withTime) {
+      const timeLabel = document.createElement("label");
+      timeLabel.className = "small";
+      timeLabel.textContent = TEXT.time;
+      timeInput = document.createElement("input");
+      timeInput.type = "time";
+      timeInput.className = "form-control form-control-sm w-auto";
+      timeInput.value = (parsed && parsed.time) || "09:00";
+      timeLabel.appendChild(timeInput);
+      foot.appendChild(timeLabel);
+    }
+    foot.append(
+      button(TEXT.today, TEXT.today, function () { pick(new Date(today.getFullYear(), today.getMonth(), today.getDate())); }),
+      button(TEXT.close, TEXT.close, function () { close(); input.focus(); })
+    );
+    popup.appendChild(foot);
+    popup.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { close(); input.focus(); }
+    });
+    toggle.parentElement.appendChild(popup);
+    toggle.setAttribute("aria-expanded", "true");
+    open = { popup: popup, toggle: toggle, input: input };
+    draw();
+  }
+  function enhance(root) {
+    root.querySelectorAll("input[data-roc-picker]").forEach(function (input) {
+      if (input.dataset.rocBound) return;
+      input.dataset.rocBound = "1";
+      const wrap = document.createElement("div");
+      wrap.className = "input-group roc-picker-wrap";
+      input.parentNode.insertBefore(wrap, input);
+      wrap.appendChild(input);
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "btn btn-outline-secondary";
+      toggle.setAttribute("aria-label", TEXT.open);
+      toggle.setAttribute("aria-haspopup", "dialog");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.title = TEXT.open;
+      const icon = document.createElement("i");
+      icon.className = "bi bi-calendar3";
+      icon.setAttribute("aria-hidden", "true");
+      toggle.appendChild(icon);
+      toggle.addEventListener("click", function () {
+        if (open && open.input === input) close(); else show(input, toggle);
+      });
+      wrap.appendChild(toggle);
+      if (input.classList.contains("is-invalid")) wrap.classList.add("is-invalid");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    if (open && !open.popup.contains(event.target) && !open.toggle.contains(event.target)) close();
+  });
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) enhance(event.target);
+  });
+})();

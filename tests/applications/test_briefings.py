@@ -539,12 +539,12 @@ def test_briefing_create_page_reads_taiwan_time_app1(client_for, ministry):
         {
             "title": "115學年度計畫提報說明會（北區場）",
             "phase": phase.pk,
-            "starts_at": f"{day:%Y-%m-%d}T09:30",
-            "ends_at": f"{day:%Y-%m-%d}T12:00",
+            "starts_at": f"{calendar.roc_numeric(day)} 09:30",
+            "ends_at": f"{calendar.roc_numeric(day)} 12:00",
             "place": "臺北市中正區中山南路5號 教育部",
             "online_url": "",
             "capacity": "60",
-            "registration_closes_at": f"{closes:%Y-%m-%d}T17:00",
+            "registration_closes_at": f"{calendar.roc_numeric(closes)} 17:00",
             "description": "請攜帶學校評鑑資料。",
         },
     )
@@ -566,10 +566,10 @@ def test_briefing_create_page_closing_after_start_stays_on_form(client_for, mini
         reverse("applications:briefing_create"),
         {
             "title": "說明會",
-            "starts_at": f"{day:%Y-%m-%d}T09:30",
-            "ends_at": f"{day:%Y-%m-%d}T12:00",
+            "starts_at": f"{calendar.roc_numeric(day)} 09:30",
+            "ends_at": f"{calendar.roc_numeric(day)} 12:00",
             "place": PLACE,
-            "registration_closes_at": f"{day:%Y-%m-%d}T10:00",
+            "registration_closes_at": f"{calendar.roc_numeric(day)} 10:00",
         },
     )
     assert response.status_code == 200
@@ -585,11 +585,11 @@ def test_briefing_create_page_zero_capacity_refused(client_for, ministry):
         reverse("applications:briefing_create"),
         {
             "title": "說明會",
-            "starts_at": f"{day:%Y-%m-%d}T09:30",
-            "ends_at": f"{day:%Y-%m-%d}T12:00",
+            "starts_at": f"{calendar.roc_numeric(day)} 09:30",
+            "ends_at": f"{calendar.roc_numeric(day)} 12:00",
             "place": PLACE,
             "capacity": "0",
-            "registration_closes_at": f"{day:%Y-%m-%d}T08:00",
+            "registration_closes_at": f"{calendar.roc_numeric(day)} 08:00",
         },
     )
     assert response.status_code == 200
@@ -602,13 +602,13 @@ def test_briefing_edit_page_shows_taiwan_time_and_saves(client_for, ministry):
     url = reverse("applications:briefing_edit", args=[session.pk])
     form = client.get(url).context["form"]
     assert form["starts_at"].value().strftime("%H:%M") == "14:00"
-    assert f'value="{taipei(10):%Y-%m-%d}T14:00"' in str(form["starts_at"])
+    assert f'value="{calendar.roc_numeric(taipei(10))} 14:00"' in str(form["starts_at"])
     data = {
         "title": "新的名稱",
-        "starts_at": f"{taipei(10):%Y-%m-%d}T14:00",
-        "ends_at": f"{taipei(10):%Y-%m-%d}T16:00",
+        "starts_at": f"{calendar.roc_numeric(taipei(10))} 14:00",
+        "ends_at": f"{calendar.roc_numeric(taipei(10))} 16:00",
         "place": PLACE,
-        "registration_closes_at": f"{taipei(7):%Y-%m-%d}T17:00",
+        "registration_closes_at": f"{calendar.roc_numeric(taipei(7))} 17:00",
     }
     assert client.post(url, data).status_code == 302
     session.refresh_from_db()

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
-from django.utils import timezone
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -19,6 +18,7 @@ from applications.budget import budget_summary
 from applications.enums import ExpenseType, FiscalHalf
 from portal.documents.models import GeneratedDocument
 from portal.documents.services import document_request
+from portal.programme import calendar
 from tests.applications.builders import add_line, complete_plan, started_plan, submitted_plan
 from tests.applications.html import page_text
 from tests.factories import UserFactory, evaluated_school, grant
@@ -116,7 +116,8 @@ def font_program(font):
 
 
 def test_plan_pdf_made_by_the_pipeline(plan_pdf):
-    today = timezone.localdate().strftime("%Y%m%d")
+    today = calendar.roc_stamp()
+    assert today == "1151116"
     assert (plan_pdf["status"], plan_pdf["error"], plan_pdf["documents"]) == ("done", "", 1)
     assert plan_pdf["file_name"] == f"193404-第五期程-計畫書-{today}.pdf"
     assert plan_pdf["data"][:5] == b"%PDF-"

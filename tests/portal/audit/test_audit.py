@@ -198,7 +198,7 @@ def dated_entries(monkeypatch, ministry, school, far_school):
 
 
 def _listed(client, **params):
-    response = client.get(reverse("audit:list"), {"until": "2025-12-31", **params})
+    response = client.get(reverse("audit:list"), {"until": "114/12/31", **params})
     assert response.status_code == 200
     return [entry.pk for entry in response.context["page"]]
 
@@ -227,12 +227,12 @@ def test_audit_list_filters_by_taipei_dates(client_for, ministry, dated_entries)
     """Dates are Taipei's: 2025-03-31T16:30Z is on 1 April."""
     entries, _other = dated_entries
     client = client_for(ministry)
-    assert _listed(client, since="2025-04-01", until="2025-04-02") == [
+    assert _listed(client, since="114/04/01", until="114-04-02") == [
         entries["e3"].pk,
         entries["e2"].pk,
     ]
-    assert _listed(client, until="2025-03-31") == [entries["e1"].pk]
-    assert _listed(client, since="2025-04-03") == [entries["e4"].pk]
+    assert _listed(client, until="114.03.31") == [entries["e1"].pk]
+    assert _listed(client, since="114年4月3日") == [entries["e4"].pk]
 
 
 def test_audit_list_filters_combine(client_for, ministry, school, dated_entries):

@@ -174,7 +174,7 @@ def test_generate_task_marks_done_with_the_file(
     document.refresh_from_db()
     assert fake_renderer == [school.code]
     assert (document.status, document.attempts, document.error) == ("done", 1, "")
-    assert document.file_name == (f"{school.code}-學校基本資料-{timezone.localdate():%Y%m%d}.pdf")
+    assert document.file_name == f"{school.code}-學校基本資料-1151116.pdf"
     assert document.file.read() == FAKE_PDF
     assert document.started_at <= document.finished_at
 

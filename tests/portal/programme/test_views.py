@@ -80,7 +80,7 @@ def test_window_create_page_saves(client_for, ministry):
     """APP-3: the ministry sets the window of a year."""
     response = client_for(ministry).post(
         reverse("programme:window_create"),
-        {"academic_year": 116, "opens_on": "2027-04-01", "closes_on": "2027-06-30"},
+        {"academic_year": 116, "opens_on": "116/04/01", "closes_on": "116/06/30"},
     )
     assert response.status_code == 302
     window = ApplicationWindow.objects.get()
@@ -96,7 +96,7 @@ def test_window_create_page_closing_before_opening_refused(client_for, ministry)
     """APP-3: the form refuses a window that closes before it opens."""
     response = client_for(ministry).post(
         reverse("programme:window_create"),
-        {"academic_year": 116, "opens_on": "2027-04-01", "closes_on": "2027-03-31"},
+        {"academic_year": 116, "opens_on": "116/04/01", "closes_on": "116/03/31"},
     )
     assert response.status_code == 200
     assert len(response.context["form"].non_field_errors()) == 1
@@ -110,7 +110,7 @@ def test_window_edit_page_saves(client_for, ministry):
     )
     response = client_for(ministry).post(
         reverse("programme:window_edit", args=[window.pk]),
-        {"academic_year": 116, "opens_on": "2027-04-01", "closes_on": "2027-07-15"},
+        {"academic_year": 116, "opens_on": "116/04/01", "closes_on": "116/07/15"},
     )
     assert response.status_code == 302
     window.refresh_from_db()
