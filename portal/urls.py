@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("review.urls")),
     path("", include("indicators.urls")),
+    path("", include("assessment.urls")),
     path("", include("consulting.urls")),
     path("programme/", include("portal.programme.urls")),
     path("audit/", include("portal.audit.urls")),

@@ -1,0 +1,1 @@
+"""Results reports, the evaluation panel, and the yearly outcome that decides the next year."""
