@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "indicators",
+    "assessment",
     "consulting",
 ]
 
