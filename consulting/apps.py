@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class ConsultingConfig(AppConfig):
     name = "consulting"
     verbose_name = _("Consulting and supervision")
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from portal.audit.labels import register
+        from portal.registry import register_demo, register_home, register_nav, register_schedule
+
+        from . import (
+            reports,  # noqa: F401  (registers the consulting report)
+            rules,  # noqa: F401
+        )
+        from .homes import home_sections, nav_items
+        from .labels import AUDIT_LABELS
+
+        register(AUDIT_LABELS)
+        register_home(home_sections, order=60)
+        register_nav(nav_items, order=60)
+        register_demo("consulting.demo", order=60)
+        # Once a day; a second run the same day sends nothing twice.
+        register_schedule(
+            "consulting-reminders", "consulting.tasks.send_reminders", crontab(hour=8, minute=0)
+        )

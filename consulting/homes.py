@@ -1,0 +1,181 @@
+"""What consulting adds to the home pages and the menu (through portal.registry)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.accounts.enums import Role
+from portal.home import Section, Task
+from portal.navigation import NavItem
+from portal.programme import calendar
+
+from . import selectors
+
+
+def advisor_section(user) -> Section:
+    data = selectors.advisor_home(user)
+    tasks = [
+        Task(
+            _("File the consulting report of %(school)s (held %(date)s).")
+            % {"school": c.school.name, "date": calendar.format_date(c.date)},
+            c.get_absolute_url(),
+            urgent=True,
+        )
+        for c in data["reports_due"]
+    ]
+    tasks += [
+        Task(
+            _("Schedule this semester's consultation at %(school)s.") % {"school": r.school.name},
+            reverse("consulting:schedule", args=[r.school.code]),
+            urgent=True,
+        )
+        for r in data["rows"]
+        if r.behind and not r.scheduled
+    ]
+    return Section(
+        role="consulting-advisor",
+        template="consulting/home/_advisor.html",
+        context=data,
+        tasks=tasks,
+    )
+
+
+def inspector_section(user) -> Section:
+    data = selectors.inspector_home(user)
+    return Section(
+        role="consulting-inspector", template="consulting/home/_inspector.html", context=data
+    )
+
+
+def ministry_section(user) -> Section:
+    semester = calendar.Semester.current()
+    board = selectors.semester_board(semester)
+    summary = selectors.semester_summary(board)
+    tasks = []
+    if summary["behind"]:
+        tasks.append(
+            Task(
+                _("%(count)s supported schools have had no consultation this semester.")
+                % {"count": summary["behind"]},
+                reverse("consulting:semester_board"),
+            )
+        )
+    return Section(
+        role="consulting-ministry",
+        template="consulting/home/_ministry.html",
+        context={"semester": semester, "summary": summary},
+        tasks=tasks,
+    )
+
+
+def school_section(user) -> list[Section]:
+    from portal.schools.models import School
+
+    from .enums import OPEN_ADVICE, ConsultationStatus, ProblemStatus
+    from .models import Advice, Consultation, InspectionProblem
+
+    sections = []
+    for school in School.objects.filter(pk__in=user.school_ids()).order_by("code"):
+        open_advice = Advice.objects.filter(
+            school=school, status__in=OPEN_ADVICE, consultation__status=ConsultationStatus.FILED
+        ).count()
+        problems = InspectionProblem.objects.filter(
+            school=school, status=ProblemStatus.OPEN
+        ).count()
+        upcoming = (
+            Consultation.objects.filter(
+                school=school,
+                status=ConsultationStatus.SCHEDULED,
+                date__gte=calendar.taipei_today(),
+            )
+            .order_by("date")
+            .first()
+        )
+        tasks = []
+        url = reverse("consulting:school", args=[school.code])
+        if open_advice:
+            tasks.append(
+                Task(
+                    _("Answer the advisors' open advice (%(count)s).") % {"count": open_advice},
+                    url,
+                    urgent=True,
+                )
+            )
+        if problems:
+            tasks.append(
+                Task(
+                    _("Respond to the inspector's open problems (%(count)s).")
+                    % {"count": problems},
+                    url,
+                    urgent=True,
+                )
+            )
+        sections.append(
+            Section(
+                role="consulting-school",
+                template="consulting/home/_school.html",
+                context={
+                    "school": school,
+                    "open_advice": open_advice,
+                    "problems": problems,
+                    "upcoming": upcoming,
+                },
+                tasks=tasks,
+            )
+        )
+    return sections
+
+
+def home_sections(user) -> list[Section]:
+    sections: list[Section] = []
+    if user.has_role(Role.MINISTRY):
+        sections.append(ministry_section(user))
+    if user.school_ids():
+        sections += school_section(user)
+    if user.has_role(Role.ADVISOR):
+        sections.append(advisor_section(user))
+    if user.has_role(Role.INSPECTOR):
+        sections.append(inspector_section(user))
+    return sections
+
+
+def nav_items(user) -> list[NavItem]:
+    items = []
+    if user.has_role(Role.MINISTRY):
+        items.append(
+            NavItem(
+                gettext_lazy("Consulting"),
+                reverse("consulting:semester_board"),
+                "chat-square-text",
+                "/consulting/",
+            )
+        )
+    elif user.has_role(Role.ADVISOR):
+        items.append(
+            NavItem(
+                gettext_lazy("My consultations"),
+                reverse("consulting:my_consultations"),
+                "chat-square-text",
+                "/consulting/",
+            )
+        )
+    if user.has_role(Role.INSPECTOR) or user.has_role(Role.MINISTRY):
+        items.append(
+            NavItem(
+                gettext_lazy("Inspections"),
+                reverse("consulting:inspection_list"),
+                "shield-check",
+                "/consulting/inspections/",
+            )
+        )
+    items.append(
+        NavItem(
+            gettext_lazy("Exchanges"),
+            reverse("consulting:exchange_list"),
+            "people",
+            "/consulting/exchanges/",
+        )
+    )
+    return items

@@ -1,0 +1,1 @@
+"""Pages of consulting and supervision: thin views over the services and selectors."""
