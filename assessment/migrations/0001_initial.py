@@ -13,9 +13,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('applications', '0004_help_texts_cite_the_programme'),
+        ('applications', '0003_year_status_label'),
         ('indicators', '0002_seed_catalogue'),
-        ('schools', '0003_help_texts_cite_the_programme'),
+        ('schools', '0002_seed_districts_counties'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
