@@ -142,6 +142,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Taipei"
+CELERY_TASK_DEFAULT_QUEUE = env("PORTAL_CELERY_QUEUE", default="celery")
+# A message a killed worker had taken comes back after this long (Redis); the documents'
+# leases below recover their documents much sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# No document stays "being made" after a crash: the worker making one renews its lease
+# every HEARTBEAT seconds; every worker sweeps every SWEEP seconds (and when it starts) and
+# sends again a document whose lease is LEASE seconds old, or that waited WAITING_GRACE
+# seconds past its due time. Worst case: LEASE + SWEEP = 65 s after the crash.
+PORTAL_DOCUMENTS_HEARTBEAT_SECONDS = env.int("PORTAL_DOCUMENTS_HEARTBEAT_SECONDS", default=10)
+PORTAL_DOCUMENTS_LEASE_SECONDS = env.int("PORTAL_DOCUMENTS_LEASE_SECONDS", default=45)
+PORTAL_DOCUMENTS_SWEEP_SECONDS = env.int("PORTAL_DOCUMENTS_SWEEP_SECONDS", default=20)
+PORTAL_DOCUMENTS_WAITING_GRACE_SECONDS = env.int(
+    "PORTAL_DOCUMENTS_WAITING_GRACE_SECONDS", default=90
+)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-documents": {
         "task": "portal.documents.tasks.requeue_stale_documents",

@@ -52,6 +52,12 @@ class GeneratedDocument(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The lease of the worker making it: a fresh token per attempt, renewed by a heartbeat
+    # while rendering. A lease whose heartbeat stopped belongs to a worker that died.
+    lease = models.UUIDField(_("lease"), null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # When a worker should have taken it (queued now, or after a retry's back-off).
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("generated document")
@@ -73,3 +79,7 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self):
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+    @property
+    def is_retrying(self):
+        return self.status == DocumentStatus.RETRYING

@@ -1,28 +1,35 @@
-"""Celery tasks of the document pipeline: they take ids and call services."""
+"""Celery tasks of the document pipeline: they take ids and call services.
+
+A message is acknowledged only once its task has finished (``acks_late``) and given back to
+the queue if the worker's process dies (``reject_on_worker_lost``). A worker killed
+outright, messages and all, is covered by the lease: see ``recovery``.
+"""
 
 import logging
 
 from celery import shared_task
 
 from . import services
+from .enums import DocumentStatus
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 3
+MAX_RETRIES = services.MAX_ATTEMPTS - 1
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def generate_document(self, document_id: int):
     try:
         services.document_generate(document_id=document_id)
-    except Exception as exc:
-        logger.exception("Generating document %s failed", document_id)
-        if self.request.retries >= self.max_retries:
-            services.document_fail(document_id=document_id, error=repr(exc))
-            return
-        services.document_retry_later(document_id=document_id, error=repr(exc))
+    except services.AttemptFailed as failure:
+        logger.error("Generating document %s failed: %s", document_id, failure.error)
         # Exponential back-off: 10 s, 20 s, 40 s.
-        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+        countdown = 10 * 2 ** (failure.attempts - 1)
+        status = services.document_attempt_failed(
+            document_id=document_id, lease=failure.lease, error=failure.error, countdown=countdown
+        )
+        if status == DocumentStatus.RETRYING:
+            raise self.retry(countdown=countdown) from failure
 
 
 @shared_task

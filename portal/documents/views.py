@@ -1,11 +1,14 @@
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from portal.access import visible_or_404
 
 from .enums import DocumentStatus
 from .models import GeneratedDocument
 from .registry import get_kind
+from .services import DocumentError, document_retry, documents_recover
 
 
 def _document(request, pk):
@@ -34,7 +37,24 @@ def document_detail(request, pk):
 def document_status(request, pk):
     """The status fragment the page polls (htmx) until the file is ready."""
     document = _document(request, pk)
+    if documents_recover(ids=[document.pk]):
+        # Its worker died or its message was lost: sent again, shown as retrying.
+        document.refresh_from_db()
     return render(request, "documents/_status.html", {"document": document})
+
+
+@require_POST
+def document_retry_view(request, pk):
+    """The retry button of a document that could not be generated."""
+    document = _document(request, pk)
+    try:
+        document = document_retry(document=document, by=request.user)
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        document.refresh_from_db()
+    if request.htmx:
+        return render(request, "documents/_status.html", {"document": document})
+    return redirect(document)
 
 
 def document_download(request, pk):

@@ -254,26 +254,6 @@ def test_generate_task_succeeds_on_retry(
     assert (document.status, document.attempts, document.error) == ("done", 2, "")
 
 
-def test_documents_requeue_stale_sends_old_queued_and_abandoned(school, sent):
-    """Queued for over 15 minutes, or running with no progress for as long: sent again."""
-    old_queued = _new_document(school)
-    _age(old_queued, minutes=16)
-    abandoned = _new_document(school, status="running", started_at=timezone.now())
-    _age(abandoned, minutes=30)
-    _new_document(school)  # queued just now: not stale
-    busy = _new_document(school, status="running", started_at=timezone.now())
-    _age(busy, minutes=20)
-    GeneratedDocument.objects.filter(pk=busy.pk).update(started_at=timezone.now())
-    finished = _new_document(school, status="done")
-    _age(finished, hours=2)
-    failed = _new_document(school, status="failed")
-    _age(failed, hours=2)
-
-    stale = services.documents_requeue_stale()
-    assert sorted(stale) == sorted([old_queued.pk, abandoned.pk])
-    assert sorted(sent) == sorted([old_queued.pk, abandoned.pk])
-
-
 def test_requeue_stale_documents_task_returns_the_ids(school, sent):
     old_queued = _new_document(school)
     _age(old_queued, hours=1)
