@@ -20,6 +20,7 @@ from portal.schools.models import School
 
 from . import budget, services
 from .enums import ExpenseType, FiscalHalf, PlanKind, PlanStatus, SectionKey, YearStatus
+from .hooks import fill_contributed_parts
 from .models import Plan, PlanEvent, PlanSection, SubPlan
 from .sections import SECTION_FORMS, basic_data_from_school
 
@@ -193,6 +194,7 @@ def _write(plan: Plan, by, *, complete=True, signoff=True) -> None:
                 revision=None,
                 by=by,
             )
+    fill_contributed_parts(plan, by)
 
 
 def _window(year: int, opens: dt.date, closes: dt.date) -> None:

@@ -12,6 +12,7 @@ from portal.schools.selectors import school_eligibility
 
 from .budget import budget_lines, budget_problems, budget_summary
 from .enums import PlanKind, PlanStatus, SectionKey
+from .hooks import contributed_checks
 from .items import ITEMS
 from .models import DesignatedTeacher, Plan, PlanAttachment, PlanSection, PlanVersion, SubPlan
 from .sections import SECTION_FORMS
@@ -184,7 +185,7 @@ def plan_checklist(plan: Plan, summary=None) -> list[Check]:
                 "、".join(f"{line.number}. {line.name}" for line in eligibility.short_items),
             )
         )
-    return checks
+    return checks + contributed_checks(plan)
 
 
 def plan_snapshot(plan: Plan) -> dict:

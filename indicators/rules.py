@@ -77,6 +77,8 @@ rules.add_perm(
     is_plan_reader | ((is_advisor_of_school | is_panel_member) & is_supported),
 )
 rules.add_perm("indicators.edit_targets", is_coordinator_of_school)
+# The school and the ministry read the targets as they are now; the others as submitted.
+rules.add_perm("indicators.view_live_targets", is_ministry | is_staff_of_school)
 rules.add_perm(
     "indicators.view_frozen_targets", is_ministry | is_staff_of_school | is_assigned_reviewer
 )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from applications import budget, services
+from applications import budget, hooks, services
 from applications.enums import ExpenseType, FiscalHalf, SectionKey
 from applications.models import SubPlan
 from portal.programme import calendar
@@ -124,12 +124,13 @@ def add_line(
 
 def complete_plan(plan, by, items=(7,)):
     """Everything the checklist asks for: sections, mandatory sub-plans, the exchange
-    sub-plan, and a budget line for each year."""
+    sub-plan, a budget line for each year, and what other apps' checks ask for."""
     fill_sections(plan, by)
     subplans = [add_subplan(plan, by, item) for item in items]
     subplans.append(add_subplan(plan, by, 1, exchange=True, title="校際交流觀摩"))
     for year in plan.plan_years:
         add_line(plan, by, subplans[0], year)
+    hooks.fill_contributed_parts(plan, by)
     return plan
 
 

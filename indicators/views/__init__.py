@@ -1,0 +1,1 @@
+"""The pages of the catalogue (``catalogue``) and of the plan's targets (``targets``)."""
