@@ -6,7 +6,7 @@ from portal.forms import PortalForm, PortalModelForm, RocDateField
 from portal.programme.models import Phase
 from portal.schools.models import District
 
-from .enums import PlanKind, PlanStatus, YearStatus
+from .enums import PlanKind, PlanStatus
 from .items import ITEM_CHOICES
 from .models import DesignatedTeacher, Plan, SubPlan
 
@@ -97,16 +97,6 @@ class ReturnForm(CommentForm):
         required=False,
         help_text=_("The school may resubmit until this day, even after the window closes."),
     )
-
-
-class YearStatusForm(PortalForm):
-    academic_year = forms.TypedChoiceField(label=_("Academic year"), coerce=int)
-    status = forms.ChoiceField(label=_("Outcome"), choices=YearStatus.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-
-    def __init__(self, *args, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["academic_year"].choices = [(y, str(y)) for y in years]
 
 
 class PlanFilter(django_filters.FilterSet):

@@ -24,6 +24,7 @@ AUDIT_LABELS = {
     "plan.reject": _("Plan not approved"),
     "plan.reopen": _("Plan back in draft"),
     "plan.year_status": _("Year outcome recorded"),
+    "plan.year_amount": _("Year's approved amount changed"),
     "plan.budget_revision": _("Revised budget submitted"),
     "briefing.create": _("Briefing session announced"),
     "briefing.update": _("Briefing session changed"),

@@ -88,6 +88,25 @@ def previous_plan(school, phase: Phase) -> Plan | None:
     )
 
 
+#: Checks apps above register: ``check(school, earlier_plan)`` returns why the school may not
+#: start its plan for the open phase (a message for the school), or None (SCHED-4, RES-1: a
+#: follow-up plan depends on the previous phase's outcomes).
+_START_CHECKS: list = []
+
+
+def register_start_check(check) -> None:
+    if check not in _START_CHECKS:
+        _START_CHECKS.append(check)
+
+
+def start_refusal(school, earlier: Plan | None) -> str | None:
+    for check in _START_CHECKS:
+        message = check(school, earlier)
+        if message:
+            return message
+    return None
+
+
 def plan_start(*, school, by) -> Plan:
     """Start the school's plan for the open phase (ELIG-1, SCHED-1, SCHED-4, RES-1).
 
@@ -118,6 +137,9 @@ def plan_start(*, school, by) -> Plan:
     if Plan.objects.filter(school=school, phase=phase).exists():
         raise PlanError(_("The school already has a plan for %(phase)s.") % {"phase": phase.name})
     earlier = previous_plan(school, phase)
+    refusal = start_refusal(school, earlier)
+    if refusal:
+        raise PlanError(refusal)
     # Supported in an earlier phase (any year approved): a follow-up plan, which reports
     # that phase's results (APP-4), whatever became of its last continuation.
     kind = PlanKind.FOLLOW_UP if earlier and earlier.years.exists() else PlanKind.NEW
@@ -771,6 +793,17 @@ def plan_decide(
         plan = _lock(plan)
         if plan.status != PlanStatus.UNDER_REVIEW:
             raise PlanError(_("Only a plan under review can be decided."))
+        if approve and plan.kind == PlanKind.CONTINUATION:
+            # SCHED-3: year N+1 is funded only after year N passed its assessment.
+            last = plan.years.filter(academic_year=plan.application_year - 1).first()
+            if last is None or last.status != YearStatus.PASSED:
+                raise PlanError(
+                    _(
+                        "Academic year %(year)s has not passed its performance assessment, so "
+                        "academic year %(next)s cannot be funded (肆、辦理期程)."
+                    )
+                    % {"year": plan.application_year - 1, "next": plan.application_year}
+                )
         if approve:
             summary = budget_summary(plan)
             revise = False
@@ -803,7 +836,9 @@ def _lock(plan: Plan) -> Plan:
 
 
 def year_status_set(*, plan: Plan, academic_year: int, status: str, note: str, by) -> PlanYear:
-    """Ministry staff record a year's outcome by hand, audited (SCHED-3, PERF-6)."""
+    """Record a year's outcome, audited (SCHED-3, PERF-6). Not a page of its own: the
+    performance assessment's outcome calls it (``assessment.services``), so the outcome, not
+    a hand-set flag, decides whether the next year starts."""
     if not by.has_perm("applications.set_year_status", plan):
         raise PlanError(_("Only ministry staff can record a year's outcome."))
     if status not in YearStatus.values:
@@ -829,6 +864,45 @@ def year_status_set(*, plan: Plan, academic_year: int, status: str, note: str, b
             school=plan.school,
             before={"academic_year": academic_year, **before},
             after={"academic_year": academic_year, **snapshot(year, ["status", "note"])},
+        )
+    return year
+
+
+def year_amount_set(*, plan: Plan, academic_year: int, amount, note: str, by) -> PlanYear:
+    """Lower a coming year's approved subsidy after its assessment (PERF-6, BUD-5): when the
+    budget asks for more, the school revises it to fit as a new version, like after an
+    approval below the request. Ministry staff only; audited."""
+    from .budget import budget_summary
+
+    if not by.has_perm("applications.set_year_status", plan):
+        raise PlanError(_("Only ministry staff can change a year's approved amount."))
+    with transaction.atomic():
+        plan = _lock(plan)
+        if not plan.phase.contains_year(academic_year):
+            raise PlanError(_("That year is not part of the plan's phase."))
+        year, _created = PlanYear.objects.get_or_create(
+            plan=plan, academic_year=academic_year, defaults={"set_by": by}
+        )
+        before = snapshot(year, ["approved_amount", "note"])
+        year.approved_amount = amount
+        year.note = note
+        year.set_by = by
+        year.save(update_fields=["approved_amount", "note", "set_by", "set_at"])
+        block = budget_summary(plan).year(academic_year)
+        if block and block.money.subsidy > amount and not plan.budget_revision_due:
+            plan.budget_revision_due = True
+            plan.save(update_fields=["budget_revision_due"])
+        audit_record(
+            actor=by,
+            action="plan.year_amount",
+            target=plan,
+            school=plan.school,
+            before={"academic_year": academic_year, **before},
+            after={
+                "academic_year": academic_year,
+                **snapshot(year, ["approved_amount", "note"]),
+                "budget_revision_due": plan.budget_revision_due,
+            },
         )
     return year
 

@@ -29,7 +29,6 @@ plan_patterns = [
     ),
     path("versions/", views.versions, name="versions"),
     path("versions/<int:number>/", views.version_detail, name="version_detail"),
-    path("years/", views.year_status, name="year_status"),
     path("pdf/", views.plan_pdf, name="plan_pdf"),
 ]
 

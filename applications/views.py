@@ -31,7 +31,6 @@ from .forms import (
     ReturnForm,
     SubPlanForm,
     TeacherForm,
-    YearStatusForm,
 )
 from .items import EXCHANGE_GUIDANCE, ITEMS
 from .models import DesignatedTeacher, Plan, PlanAttachment, PlanVersion, SubPlan
@@ -240,11 +239,6 @@ def plan_detail(request, pk):
             events=plan.events.select_related("actor"),
             versions=plan.versions.defer("snapshot").select_related("submitted_by"),
             years=plan.years.select_related("set_by"),
-            year_form=(
-                YearStatusForm(years=plan.phase.years)
-                if request.user.has_perm("applications.set_year_status", plan)
-                else None
-            ),
             documents=documents_for(plan, kind="plan", user=request.user),
             can_request_pdf=True,
             summary=summary,
@@ -720,29 +714,7 @@ def version_detail(request, pk, number):
     )
 
 
-# --- Year status, PDF ----------------------------------------------------------------------------
-
-
-@require_POST
-def year_status(request, pk):
-    plan = get_plan(request, pk, "applications.set_year_status")
-    form = YearStatusForm(request.POST, years=plan.phase.years)
-    if form.is_valid():
-        try:
-            services.year_status_set(
-                plan=plan,
-                academic_year=form.cleaned_data["academic_year"],
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except (services.PlanError, ValidationError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("The year's outcome was recorded."))
-    else:
-        messages.error(request, _("Choose a year and an outcome."))
-    return redirect(plan)
+# --- PDF ----------------------------------------------------------------------------------------
 
 
 @require_POST

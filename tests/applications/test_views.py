@@ -147,12 +147,6 @@ PAGES = {
     ),
     "versions": ("get", lambda o: {"pk": o["plan"].pk}, VIEWERS, None),
     "version_detail": ("get", lambda o: {"pk": o["plan"].pk, "number": 1}, VIEWERS, None),
-    "year_status": (
-        "post",
-        lambda o: {"pk": o["plan"].pk},
-        MINISTRY_ACTION,
-        {"academic_year": "116", "status": "passed", "note": ""},
-    ),
     "plan_pdf": ("post", lambda o: {"pk": o["plan"].pk}, VIEWER_ACTION, {}),
 }  # fmt: skip
 
@@ -427,7 +421,9 @@ def test_subplan_create_page_prefills_the_exchange_subplan_app6(school, coordina
     assert (values["item"], values["is_exchange"], values["title"]) == ("4", "on", "校際交流觀摩會")
 
 
-def test_year_status_page_records_the_outcome(school, coordinator, principal, ministry, client_for):
+def test_year_status_is_not_set_by_hand(school, coordinator, principal, ministry, client_for):
+    """SCHED-3, PERF-6: the assessment's outcome sets a year's status; the plan page only
+    shows it."""
     plan = plan_in(
         PlanStatus.APPROVED,
         school=school,
@@ -435,12 +431,10 @@ def test_year_status_page_records_the_outcome(school, coordinator, principal, mi
         principal=principal,
         ministry=ministry,
     )
-    response = client_for(ministry).post(
-        reverse("applications:year_status", args=[plan.pk]),
-        {"academic_year": "116", "status": "passed", "note": "通過"},
-    )
-    assert response.status_code == 302
-    assert plan.years.get(academic_year=116).status == "passed"
+    response = client_for(ministry).get(reverse("applications:plan_detail", args=[plan.pk]))
+    assert response.status_code == 200
+    assert b'name="status"' not in response.content
+    assert client_for(ministry).post(f"/plans/{plan.pk}/years/", {}).status_code == 404
 
 
 def test_plans_export_lists_the_plans(objects, client_for, ministry):
