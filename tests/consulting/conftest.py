@@ -48,3 +48,13 @@ def profiled_advisor(advisor, ministry):
 def assigned(profiled_advisor, school, plan, ministry):
     """``advisor`` is in the advisory group of ``school`` this year."""
     return builders.assign(profiled_advisor, school, ministry)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services' refusals are matched in English; pages are checked in Chinese through the
+    requests' own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
