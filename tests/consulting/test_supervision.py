@@ -227,15 +227,17 @@ def test_sup8_registration_and_principal_attendance(ministry, school, plan, coor
         principal_registered=True,
         by=coordinator,
     )
-    with time_machine.travel(dt.datetime(2026, 11, 19, 10, tzinfo=calendar.TAIPEI)):
-        with pytest.raises(ConsultingError, match="Registration closed"):
-            services.exchange_register(
-                exchange=exchange,
-                school=school,
-                attendees="x",
-                principal_registered=False,
-                by=coordinator,
-            )
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 19, 10, tzinfo=calendar.TAIPEI)),
+        pytest.raises(ConsultingError, match="Registration closed"),
+    ):
+        services.exchange_register(
+            exchange=exchange,
+            school=school,
+            attendees="x",
+            principal_registered=False,
+            by=coordinator,
+        )
     with pytest.raises(ConsultingError, match="once it has taken place"):
         services.exchange_record(exchange=exchange, record="x", attendance={}, by=ministry)
     with time_machine.travel(dt.datetime(2026, 11, 22, 10, tzinfo=calendar.TAIPEI)):
