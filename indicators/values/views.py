@@ -627,7 +627,7 @@ def school_charts(request, code):
             headers=headers, rows=body, filename=f"{school.code}-各項目達成率", fmt=fmt
         )
     if download == "trends":
-        headers = [_("Indicator"), _("Items"), _("Unit"), _("Direction"), _("Baseline")]
+        headers = [_("Indicator"), _("Programme items"), _("Unit"), _("Direction"), _("Baseline")]
         for y in years:
             headers += [f"{y} {_('Target')}", f"{y} {_('Actual')}"]
         body = []
