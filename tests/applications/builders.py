@@ -83,7 +83,10 @@ def add_subplan(plan, by, item, *, exchange=False, title=None):
         expected_qualitative="教學品質提升",
         owner="教務處",
     )
-    return services.subplan_save(plan=plan, subplan=subplan, revision=None, by=by)
+    subplan = services.subplan_save(plan=plan, subplan=subplan, revision=None, by=by)
+    # What other apps ask of each covered item (the indicators' baselines and targets).
+    hooks.fill_contributed_parts(plan, by)
+    return subplan
 
 
 def add_line(
@@ -130,7 +133,6 @@ def complete_plan(plan, by, items=(7,)):
     subplans.append(add_subplan(plan, by, 1, exchange=True, title="校際交流觀摩"))
     for year in plan.plan_years:
         add_line(plan, by, subplans[0], year)
-    hooks.fill_contributed_parts(plan, by)
     return plan
 
 

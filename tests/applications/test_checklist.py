@@ -102,6 +102,9 @@ def test_plan_checklist_complete_plan_passes_every_check(plan, coordinator):
         ("BUD-1", True),
         ("BUD-5", True),
         ("ELIG-1", True),
+        # Added by the indicators app through applications.hooks.
+        ("IND-3", True),
+        ("PERF-3", True),
     ]
 
 
