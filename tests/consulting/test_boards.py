@@ -3,6 +3,7 @@
 
 import datetime as dt
 import io
+import itertools
 
 import pytest
 import time_machine
@@ -189,7 +190,7 @@ def test_sup5_sup6_sup7_exchange_board_shows_who_is_missing(ministry, school, pl
 @pytest.mark.parametrize("size", [1, 3])
 def test_exchange_board_query_count(size, ministry, client_for, django_assert_num_queries):
     schools = [builders.supported_school(ministry) for _ in range(size + 1)]
-    for a, b in zip(schools, schools[1:], strict=False):
+    for a, b in itertools.pairwise(schools):
         _inter(ministry, [a, b])
     client = client_for(ministry)
     client.get("/consulting/exchanges/board/")
