@@ -8,6 +8,7 @@ upload over a colleague's later edits is refused rather than silently undoing th
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -130,13 +131,14 @@ def workbook_marker(upload) -> dict:
 
     if not (getattr(upload, "name", "") or "").lower().endswith(".xlsx"):
         return {}
+    # Read a copy: openpyxl closes the file it is given, and the table is read after.
+    upload.seek(0)
+    data = upload.read()
     upload.seek(0)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         return {}
-    finally:
-        upload.seek(0)
     if "portal" not in workbook.sheetnames:
         return {}
     return {
