@@ -306,7 +306,7 @@ def clean_line_values(plan: Plan, values: dict) -> dict:
             errors["subsidy"].append(_("The subsidy cannot be more than the total."))
     # BUD-4: personnel costs are not subsidised.
     if expense_type == ExpenseType.PERSONNEL and subsidy:
-        errors["subsidy"].append(_("Personnel costs cannot be paid from the subsidy (BUD-4)."))
+        errors["subsidy"].append(_("Personnel costs cannot be paid from the subsidy."))
     if errors:
         raise ValidationError(dict(errors))
     total = total.quantize(THREE_PLACES)

@@ -68,7 +68,7 @@ class TeacherForm(PortalModelForm):
         help_texts = {
             "weekly_reduction": _(
                 "At most 4 periods a week for a public school; a private school may adjust it "
-                "(NOTE-2)."
+                "(柒-五-(三))."
             )
         }
 

@@ -165,7 +165,9 @@ class SubPlan(EditedPart):
     is_exchange = models.BooleanField(
         _("inter-school exchange sub-plan"),
         default=False,
-        help_text=_("The sub-plan for inter-school exchange and observation events (APP-6)."),
+        help_text=_(
+            "The sub-plan for inter-school exchange and observation events (柒-三-(四)-4)."
+        ),
     )
     title = models.CharField(_("sub-plan title"), max_length=100)
     goals = models.TextField(_("goals"), blank=True)

@@ -121,13 +121,13 @@ def plan_start(*, school, by) -> Plan:
     if not eligibility.eligible:
         if not eligibility.has_evaluation:
             raise PlanError(
-                _("The school has no evaluation on record, so it cannot apply (ELIG-1).")
+                _("The school has no evaluation on record, so it cannot apply (參、辦理對象).")
             )
         short = "、".join(f"{line.number}. {line.name}" for line in eligibility.short_items)
         raise PlanError(
             _(
                 "The school cannot apply: these items of its latest evaluation are under 80: "
-                "%(items)s (ELIG-1)."
+                "%(items)s (參、辦理對象)."
             )
             % {"items": short}
         )
@@ -188,7 +188,7 @@ def plan_continue(*, plan: Plan, by) -> Plan:
         if plan.status != PlanStatus.APPROVED:
             raise PlanError(_("Only an approved plan can be continued."))
         if plan.budget_revision_due:
-            raise PlanError(_("Submit the budget revised to the approved amounts first (BUD-5)."))
+            raise PlanError(_("Submit the budget revised to the approved amounts first."))
         next_year = plan.application_year + 1
         if next_year > plan.phase.end_year:
             raise PlanError(_("The phase has no year left to continue into."))
@@ -197,7 +197,7 @@ def plan_continue(*, plan: Plan, by) -> Plan:
             raise PlanError(
                 _(
                     "Academic year %(year)s has not passed its performance assessment, so the "
-                    "plan cannot continue (SCHED-3)."
+                    "plan cannot continue (肆、辦理期程)."
                 )
                 % {"year": plan.application_year}
             )
@@ -274,7 +274,7 @@ def teacher_save(*, plan: Plan, teacher: DesignatedTeacher, by) -> DesignatedTea
             {
                 "weekly_reduction": _(
                     "A public school may reduce a teacher's load by at most %(max)s periods a "
-                    "week (NOTE-2)."
+                    "week (柒-五-(三))."
                 )
                 % {"max": PUBLIC_SCHOOL_MAX_REDUCTION}
             }
@@ -612,7 +612,7 @@ def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> Pla
                 raise PlanError(
                     _(
                         "Plans for academic year %(year)s can be submitted from %(opens)s to "
-                        "%(closes)s (Taiwan time); the window is not open now (APP-3)."
+                        "%(closes)s (Taiwan time); the window is not open now (柒-二-(一)-3)."
                     )
                     % {
                         "year": plan.application_year,
@@ -621,7 +621,7 @@ def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> Pla
                     }
                 )
             raise PlanError(
-                _("No application window is set for academic year %(year)s (APP-3).")
+                _("No application window is set for academic year %(year)s (柒-二-(一)-3).")
                 % {"year": plan.application_year}
             )
         missing = [c for c in plan_checklist(plan) if not c.ok]
@@ -682,7 +682,7 @@ def plan_budget_revision_submit(*, plan: Plan, by, comment: str = "") -> PlanVer
             to_status=plan.status,
             academic_year=plan.application_year,
             actor=by,
-            comment=comment or _("Budget revised to fit the approved amounts (BUD-5)."),
+            comment=comment or _("Budget revised to fit the approved amounts."),
         )
         audit_record(
             actor=by,

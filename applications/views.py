@@ -199,7 +199,7 @@ def plan_actions(request, plan) -> list[Action]:
         actions.append(
             Action(
                 "submit_budget_revision",
-                gettext_lazy("Submit the revised budget (BUD-5)"),
+                gettext_lazy("Submit the revised budget"),
                 "success",
                 "optional",
             )

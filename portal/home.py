@@ -124,7 +124,7 @@ def plan_tasks(school, role, eligibility) -> dict:
                 Task(
                     _(
                         "Once the coordinator has revised the budget of %(phase)s to the approved "
-                        "amounts, submit it (BUD-5)."
+                        "amounts, submit it."
                     )
                     % {"phase": plan.phase.name},
                     url,

@@ -79,7 +79,7 @@ class GrantForm(PortalModelForm):
         ].queryset.order_by("code")
         self.fields["school"].help_text = _("For a school coordinator or a principal.")
         self.fields["county"].help_text = _("For an inspector.")
-        self.fields["committee_category"].help_text = _("For a committee member (SEL-3).")
+        self.fields["committee_category"].help_text = _("For a committee member (柒-二-(三)-2).")
         self.fields["affiliation"].help_text = _(
             "Where the person works, for committee members and advisors."
         )

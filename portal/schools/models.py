@@ -76,19 +76,19 @@ class School(models.Model):
     programme_page_url = models.URLField(
         _("programme page"),
         blank=True,
-        help_text=_("The school's public page for the programme (SUP-9)."),
+        help_text=_("The school's public page for the programme (柒-三-(四)-5)."),
     )
     focus_support = models.BooleanField(
         _("focus support"),
         default=False,
-        help_text=_("Designated by the ministry for focused support in its region (SEL-7)."),
+        help_text=_("Designated by the ministry for focused support in its region (伍-二)."),
     )
     scholarship = models.BooleanField(
         _("local enrolment scholarship"),
         default=False,
         help_text=_(
             "Holds the scholarship for junior-high graduates enrolling locally, which it "
-            "keeps while supported (RES-2)."
+            "keeps while supported (捌-三)."
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)

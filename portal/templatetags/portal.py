@@ -6,6 +6,7 @@ from django import template
 from django.utils import translation
 
 from portal.programme import calendar
+from portal.programme.citations import cite as cite_section
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def roc_date(value):
 @register.filter
 def roc_datetime(value):
     return calendar.format_datetime(value) if value else ""
+
+
+@register.filter
+def cite(code):
+    """A rule ID → the programme document's section (柒-二-(一)-3), or '' (never the ID)."""
+    return cite_section(str(code or ""))
 
 
 @register.filter

@@ -334,7 +334,7 @@ def test_clean_line_values_personnel_subsidy_refused_bud4(plan, subplan):
         quantity=D("1"),
         unit_price=D("8"),
         subsidy=D("0.001"),
-    ) == {"subsidy": ["Personnel costs cannot be paid from the subsidy (BUD-4)."]}
+    ) == {"subsidy": ["Personnel costs cannot be paid from the subsidy."]}
 
 
 def test_clean_line_values_personnel_from_own_funds_accepted_bud4(plan, subplan):

@@ -77,7 +77,7 @@ def test_plan_start_items_under_80_refused_naming_them_elig1():
         services.plan_start(school=school, by=coordinator)
     assert str(refused.value) == (
         "The school cannot apply: these items of its latest evaluation are under 80: "
-        "2. 行政管理、5. 學務輔導 (ELIG-1)."
+        "2. 行政管理、5. 學務輔導 (參、辦理對象)."
     )
     assert Plan.objects.count() == 0
 
@@ -91,7 +91,7 @@ def test_plan_start_without_evaluation_refused_elig1():
     with override("en"), pytest.raises(PlanError) as refused:
         services.plan_start(school=school, by=coordinator)
     assert str(refused.value) == (
-        "The school has no evaluation on record, so it cannot apply (ELIG-1)."
+        "The school has no evaluation on record, so it cannot apply (參、辦理對象)."
     )
 
 
@@ -106,7 +106,7 @@ def test_plan_start_latest_evaluation_counts_elig2():
     open_phase_now()
     with override("en"), pytest.raises(PlanError) as refused:
         services.plan_start(school=school, by=coordinator)
-    assert str(refused.value).endswith("are under 80: 8. 績效表現 (ELIG-1).")
+    assert str(refused.value).endswith("are under 80: 8. 績效表現 (參、辦理對象).")
 
 
 @pytest.mark.parametrize("who", ["principal", "ministry", "other_coordinator"])
@@ -232,7 +232,7 @@ def test_plan_continue_before_year_passed_refused_sched3(
         services.plan_continue(plan=plan, by=coordinator)
     assert str(refused.value) == (
         f"Academic year {plan.application_year} has not passed its performance assessment, "
-        "so the plan cannot continue (SCHED-3)."
+        "so the plan cannot continue (肆、辦理期程)."
     )
     plan.refresh_from_db()
     assert (plan.status, plan.kind) == (PlanStatus.APPROVED, PlanKind.NEW)
@@ -251,7 +251,7 @@ def test_plan_continue_while_budget_revision_due_refused_bud5(
     )  # fmt: skip
     with override("en"), pytest.raises(PlanError) as refused:
         services.plan_continue(plan=plan, by=coordinator)
-    assert str(refused.value) == "Submit the budget revised to the approved amounts first (BUD-5)."
+    assert str(refused.value) == "Submit the budget revised to the approved amounts first."
     plan.refresh_from_db()
     assert (plan.status, plan.kind) == (PlanStatus.APPROVED, PlanKind.NEW)
 
@@ -399,7 +399,7 @@ def test_teacher_save_public_school_reduction_5_refused_note2(school, coordinato
         services.teacher_save(plan=plan, teacher=teacher(5), by=coordinator)
     assert refused.value.message_dict == {
         "weekly_reduction": [
-            "A public school may reduce a teacher's load by at most 4 periods a week (NOTE-2)."
+            "A public school may reduce a teacher's load by at most 4 periods a week (柒-五-(三))."
         ]
     }
     assert plan.teachers.count() == 0

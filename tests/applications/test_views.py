@@ -317,7 +317,9 @@ def test_plan_start_page_ineligible_school_shows_why_elig1(ineligible, client_fo
     text = page_text(response.content)
     assert "不符申請資格。" in text
     assert "下列項目未達 80 分： 2. 行政管理：79.99 5. 學務輔導：70.00" in text
-    assert "本校無法開始撰寫計畫：最近一次學校評鑑各項目成績均須達 80 分以上（ELIG-1）。" in text
+    assert (
+        "本校無法開始撰寫計畫：最近一次學校評鑑各項目成績均須達 80 分以上（參、辦理對象）。"
+    ) in text
     assert "bi-pencil-square" not in response.content.decode()  # no start button
 
 
@@ -329,7 +331,7 @@ def test_plan_start_crafted_post_ineligible_refused_elig1(ineligible, client_for
     assert response.status_code == 200
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "The school cannot apply: these items of its latest evaluation are under 80: "
-        "2. 行政管理、5. 學務輔導 (ELIG-1)."
+        "2. 行政管理、5. 學務輔導 (參、辦理對象)."
     ]
     assert Plan.objects.count() == 0
 
@@ -403,7 +405,7 @@ def test_budget_page_cap_follows_setting_bud4(school, coordinator, client_for, s
     client = client_for(coordinator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = page_text(client.get(reverse("applications:budget", args=[plan.pk])).content)
-    assert "administrative overhead is at most 10% of 業務費 (BUD-4)" in text
+    assert "administrative overhead is at most 10% of 業務費." in text
 
 
 def test_checklist_page_lists_each_rule(school, coordinator, client_for):

@@ -442,7 +442,7 @@ def test_principal_approve_outside_window_refused_app3(awaiting, principal, at):
         services.plan_principal_approve(plan=awaiting, by=principal, at=at)
     assert str(refused.value) == (
         "Plans for academic year 116 can be submitted from 1 Apr 2027 to 30 Jun 2027 "
-        "(Taiwan time); the window is not open now (APP-3)."
+        "(Taiwan time); the window is not open now (柒-二-(一)-3)."
     )
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.versions.count()) == (S.AWAITING_PRINCIPAL, 0)
@@ -452,7 +452,9 @@ def test_principal_approve_without_window_refused_app3(awaiting, principal):
     ApplicationWindow.objects.all().delete()
     with override("en"), pytest.raises(PlanError) as refused:
         services.plan_principal_approve(plan=awaiting, by=principal)
-    assert str(refused.value) == "No application window is set for academic year 116 (APP-3)."
+    assert str(refused.value) == (
+        "No application window is set for academic year 116 (柒-二-(一)-3)."
+    )
 
 
 def test_window_allows_submission_boundaries_app3(awaiting):
