@@ -16,6 +16,7 @@ from applications.items import ITEMS
 from applications.models import Plan
 from portal.programme import calendar
 
+from ..attainment import to_places
 from ..models import (
     Indicator,
     IndicatorItem,
@@ -59,8 +60,9 @@ def baseline_year(plan: Plan) -> int:
     return plan.phase.start_year - 1
 
 
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+def _number(value: Decimal | None, places: int) -> str | None:
+    """A stored number as text with the indicator's decimal places (stored with four)."""
+    return None if value is None else str(to_places(value, places))
 
 
 def _indicator_data(indicator: Indicator, items: list[int]) -> dict:
@@ -110,12 +112,13 @@ def targets_snapshot(plan: Plan, *, with_ids: bool = True) -> dict:
 
     def entry(indicator: Indicator) -> dict:
         row = rows.get(indicator.pk)
+        places = indicator.decimal_places
         data = _indicator_data(indicator, sorted(all_items.get(indicator.pk, [])))
         data.update(
             {
-                "baseline": _number(row.baseline) if row else None,
+                "baseline": _number(row.baseline, places) if row else None,
                 "targets": {
-                    str(year): _number(row.target_by_year.get(year)) if row else None
+                    str(year): _number(row.target_by_year.get(year), places) if row else None
                     for year in years
                 },
                 "not_applicable": bool(row and row.not_applicable),
