@@ -103,6 +103,14 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
+# The tables' owner, used by ``manage.py migrate`` only (portal/management/commands/
+# migrate.py); DATABASE_URL is then the application's role, which does not own the tables
+# and so cannot alter them, nor empty or rewrite the audit trail (portal/dbroles.py).
+DATABASE_MIGRATE = (
+    env.db_url_config(env("DATABASE_MIGRATE_URL"))
+    if env("DATABASE_MIGRATE_URL", default="")
+    else None
+)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -4,7 +4,9 @@ Rows are written by ``portal.audit.services.audit_record`` inside the same
 transaction as the change they describe. The application cannot change or
 delete a row: ``save`` refuses an existing row, ``delete`` refuses, the
 queryset refuses bulk updates and deletes, and the database itself refuses
-UPDATE (and, on PostgreSQL, DELETE) through triggers.
+UPDATE (and, on PostgreSQL, DELETE and TRUNCATE) through triggers. In production the
+application's database role does not own the table (``portal.dbroles``), so it can neither
+empty it nor disable the triggers.
 """
 
 from django.contrib.contenttypes.models import ContentType
