@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_LABELS = {
+    "assessment.report_start": _("Results report started"),
+    "assessment.report_awaiting_principal": _("Results report sent to the principal"),
+    "assessment.report_draft": _("Results report back in draft"),
+    "assessment.report_submitted": _("Results report submitted"),
+    "assessment.report_returned": _("Results report returned"),
+    "assessment.report_accepted": _("Results report accepted"),
+    "assessment.attachment_add": _("Report file added"),
+    "assessment.attachment_remove": _("Report file removed"),
+    "assessment.settings": _("Assessment settings changed"),
+    "assessment.panel_create": _("Evaluation panel formed"),
+    "assessment.member_add": _("Panel member added"),
+    "assessment.member_conflicts": _("Panel member's conflicts declared"),
+    "assessment.assign": _("Panel member assigned"),
+    "assessment.visit_schedule": _("Panel visit scheduled"),
+    "assessment.visit_record": _("Panel visit recorded"),
+    "assessment.rating": _("Panel rating recorded"),
+    "assessment.recommendation": _("Recommendation made"),
+    "assessment.recommendation_answer": _("Recommendation answered"),
+    "assessment.outcome": _("Assessment outcome decided"),
+    "assessment.condition_met": _("Condition met"),
+    "assessment.nomination_add": _("Commendation or nomination recorded"),
+    "assessment.nomination_status": _("Nomination status set"),
+}

@@ -1,0 +1,68 @@
+"""Every write of the performance assessment, by stage."""
+
+from .common import AssessmentError
+from .nomination import nomination_add, nomination_status_set
+from .outcome import condition_met, follow_up_refusal, outcome_decide
+from .panel import (
+    assignment_add,
+    conflict_reason,
+    finding_save,
+    member_add,
+    member_conflicts_set,
+    panel_create,
+    rating_save,
+    recommendation_add,
+    recommendation_answer,
+    visit_record,
+    visit_schedule,
+)
+from .report import (
+    EditConflict,
+    attachment_add,
+    attachment_remove,
+    explanation_for,
+    part_save,
+    report_accept,
+    report_principal_approve,
+    report_principal_send_back,
+    report_recall,
+    report_return,
+    report_send_to_principal,
+    report_start,
+    settings_save,
+    summary_save,
+)
+
+__all__ = [
+    "AssessmentError",
+    "EditConflict",
+    "assignment_add",
+    "attachment_add",
+    "attachment_remove",
+    "condition_met",
+    "conflict_reason",
+    "explanation_for",
+    "finding_save",
+    "follow_up_refusal",
+    "member_add",
+    "member_conflicts_set",
+    "nomination_add",
+    "nomination_status_set",
+    "outcome_decide",
+    "panel_create",
+    "part_save",
+    "rating_save",
+    "recommendation_add",
+    "recommendation_answer",
+    "report_accept",
+    "report_principal_approve",
+    "report_principal_send_back",
+    "report_recall",
+    "report_return",
+    "report_send_to_principal",
+    "report_start",
+    "settings_save",
+    "summary_save",
+    "visit_record",
+    "visit_schedule",
+]
