@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PortalForm, PortalModelForm, RocDateField
+from portal.forms import PortalForm, PortalModelForm, RocDateField, RocDateInput
 from portal.programme.models import Phase
 from portal.schools.models import District
 
@@ -95,6 +95,7 @@ class ReturnForm(CommentForm):
     revision_due = RocDateField(
         label=_("Revision due"),
         required=False,
+        widget=RocDateInput(attrs={"class": "form-control roc-date"}),  # laid out by hand
         help_text=_("The school may resubmit until this day, even after the window closes."),
     )
 

@@ -63,11 +63,214 @@ SUBPLAN_FIELDS = [
 
 
 class PlanError(Exception):
-    """A request the rules refuse; the message says why, in the user's language."""
+    """A request the rules refuse; the message says why, in the user's language.
 
-    def __init__(self, message, missing=None):
+    ``kind`` tells a page what to do with the refusal of an action it might offer:
+    ``"who"`` (not this person's action) and ``"status"`` (not at this stage) hide it;
+    ``"rule"`` (the person's action at this stage, held back by a rule) shows the reason.
+    """
+
+    def __init__(self, message, missing=None, kind="rule"):
         super().__init__(message)
         self.missing = missing or []
+        self.kind = kind
+
+
+# --- What may be done now: "the reason it cannot, or None" ------------------------------
+# Each action's refusal is computed in one place. The service raises it (on the plan
+# locked in its transaction); the plan's pages use it to show the button or say why not.
+
+
+def _who(message) -> PlanError:
+    return PlanError(message, kind="who")
+
+
+def _stage(message) -> PlanError:
+    return PlanError(message, kind="status")
+
+
+def plan_start_refusal(school, by) -> PlanError | None:
+    """Why ``by`` cannot start the school's plan now (ELIG-1, SCHED-1, SCHED-4, RES-1, and
+    the start checks other apps register), or None."""
+    if not by.has_perm("applications.start_plan", school):
+        return _who(_("Only a coordinator of this school can start its plan."))
+    eligibility = school_eligibility(school)
+    if not eligibility.eligible:
+        if not eligibility.has_evaluation:
+            return PlanError(
+                _("The school has no evaluation on record, so it cannot apply (參、辦理對象).")
+            )
+        short = "、".join(f"{line.number}. {line.name}" for line in eligibility.short_items)
+        return PlanError(
+            _(
+                "The school cannot apply: these items of its latest evaluation are under 80: "
+                "%(items)s (參、辦理對象)."
+            )
+            % {"items": short}
+        )
+    phase = open_phase()
+    if phase is None:
+        return PlanError(_("No phase is open for new plans at the moment."))
+    if Plan.objects.filter(school=school, phase=phase).exists():
+        return _stage(_("The school already has a plan for %(phase)s.") % {"phase": phase.name})
+    if message := start_refusal(school, previous_plan(school, phase)):
+        return PlanError(message)
+    return None
+
+
+def _wrong_stage(plan: Plan, to: str) -> PlanError:
+    return _stage(
+        _("A plan that is %(status)s cannot become %(to)s.")
+        % {"status": plan.get_status_display(), "to": PlanStatus(to).label}
+    )
+
+
+def send_to_principal_refusal(plan: Plan, by, checklist=None) -> PlanError | None:
+    """Why the plan cannot go to the principal now, or None (a complete plan, APP-2 …)."""
+    from .selectors import plan_checklist
+
+    if not by.has_perm("applications.send_to_principal", plan):
+        return _who(_("Only a coordinator of this school can send the plan to the principal."))
+    if plan.status not in EDITABLE:
+        return _wrong_stage(plan, PlanStatus.AWAITING_PRINCIPAL)
+    checks = plan_checklist(plan) if checklist is None else checklist
+    missing = [c for c in checks if not c.ok]
+    if missing:
+        return PlanError(_("The plan is not complete yet."), missing=missing)
+    return None
+
+
+def recall_refusal(plan: Plan, by) -> PlanError | None:
+    if not by.has_perm("applications.send_to_principal", plan):
+        return _who(_("Only a coordinator of this school can recall the plan."))
+    if plan.status != PlanStatus.AWAITING_PRINCIPAL:
+        return _stage(_("Only a plan awaiting the principal can be recalled."))
+    return None
+
+
+def window_refusal(plan: Plan, at=None) -> PlanError | None:
+    """APP-3: why the plan cannot be submitted at ``at`` (outside its window), or None."""
+    if window_allows_submission(plan, at):
+        return None
+    window = ApplicationWindow.objects.filter(academic_year=plan.application_year).first()
+    if window:
+        return PlanError(
+            _(
+                "Plans for academic year %(year)s can be submitted from %(opens)s to "
+                "%(closes)s (Taiwan time); the window is not open now (柒-二-(一)-3)."
+            )
+            % {
+                "year": plan.application_year,
+                "opens": calendar.format_date(window.opens_on),
+                "closes": calendar.format_date(window.closes_on),
+            }
+        )
+    return PlanError(
+        _("No application window is set for academic year %(year)s (柒-二-(一)-3).")
+        % {"year": plan.application_year}
+    )
+
+
+def approve_refusal(plan: Plan, by, at=None, checklist=None) -> PlanError | None:
+    """Why the principal cannot submit the plan now: the window (APP-3), a check of the
+    list (ITEM-2, ITEM-3, APP-2 … APP-6, BUD-1 … BUD-5), or None."""
+    from .selectors import plan_checklist
+
+    if not by.has_perm("applications.principal_decide", plan):
+        return _who(_("Only the principal of this school can approve the plan."))
+    if plan.status != PlanStatus.AWAITING_PRINCIPAL:
+        return _stage(_("Only a plan awaiting the principal can be approved."))
+    if refused := window_refusal(plan, at):
+        return refused
+    checks = plan_checklist(plan) if checklist is None else checklist
+    missing = [c for c in checks if not c.ok]
+    if missing:
+        return PlanError(
+            _("The plan cannot be submitted: %(missing)s")
+            % {"missing": "；".join(str(c.label) for c in missing)},
+            missing=missing,
+        )
+    return None
+
+
+def send_back_refusal(plan: Plan, by) -> PlanError | None:
+    if not by.has_perm("applications.principal_decide", plan):
+        return _who(_("Only the principal of this school can send the plan back."))
+    if plan.status != PlanStatus.AWAITING_PRINCIPAL:
+        return _stage(_("Only a plan awaiting the principal can be sent back."))
+    return None
+
+
+def withdraw_refusal(plan: Plan, by) -> PlanError | None:
+    if not by.has_perm("applications.withdraw_plan", plan):
+        return _who(_("Only the school's coordinator or principal can withdraw the plan."))
+    if plan.status != PlanStatus.SUBMITTED:
+        return _stage(_("A plan can be withdrawn only after submission and before review."))
+    return None
+
+
+def reopen_refusal(plan: Plan, by) -> PlanError | None:
+    if not by.has_perm("applications.send_to_principal", plan):
+        return _who(_("Only a coordinator of this school can reopen the plan."))
+    if plan.status != PlanStatus.WITHDRAWN:
+        return _stage(_("Only a withdrawn plan can be reopened."))
+    return None
+
+
+def return_refusal(plan: Plan, by) -> PlanError | None:
+    if not by.has_perm("applications.return_plan", plan):
+        return _who(_("Only ministry staff can return a plan."))
+    if plan.status != PlanStatus.SUBMITTED:
+        return _stage(_("Only a submitted plan can be returned."))
+    return None
+
+
+def review_start_refusal(plan: Plan, by) -> PlanError | None:
+    if not by.has_perm("applications.review_plan", plan):
+        return _who(_("Only ministry staff can take a plan to review."))
+    if plan.status != PlanStatus.SUBMITTED:
+        return _stage(_("Only a submitted plan can go to review."))
+    return None
+
+
+def budget_revision_refusal(plan: Plan, by) -> PlanError | None:
+    """BUD-5: why the principal cannot submit the revised budget now, or None."""
+    from .budget import budget_problems
+
+    if not by.has_perm("applications.principal_decide", plan):
+        return _who(_("Only the principal of this school can submit the revised budget."))
+    if plan.status != PlanStatus.APPROVED or not plan.budget_revision_due:
+        return _stage(_("No budget revision is due for this plan."))
+    problems = budget_problems(plan)
+    if problems:
+        return PlanError(
+            _("The revised budget does not fit yet: %(problems)s")
+            % {"problems": "；".join(problems)}
+        )
+    return None
+
+
+def continue_refusal(plan: Plan, by) -> PlanError | None:
+    """SCHED-3: why the continuation for the next year cannot start now, or None."""
+    if not by.has_perm("applications.start_plan", plan.school):
+        return _who(_("Only a coordinator of this school can continue its plan."))
+    if plan.status != PlanStatus.APPROVED:
+        return _stage(_("Only an approved plan can be continued."))
+    next_year = plan.application_year + 1
+    if next_year > plan.phase.end_year:
+        return _stage(_("The phase has no year left to continue into."))
+    if plan.budget_revision_due:
+        return PlanError(_("Submit the budget revised to the approved amounts first."))
+    year = plan.years.filter(academic_year=plan.application_year).first()
+    if year is None or year.status != YearStatus.PASSED:
+        return PlanError(
+            _(
+                "Academic year %(year)s has not passed its performance assessment, so the "
+                "plan cannot continue (肆、辦理期程)."
+            )
+            % {"year": plan.application_year}
+        )
+    return None
 
 
 # --- Starting a plan ------------------------------------------------------------------
@@ -115,31 +318,10 @@ def plan_start(*, school, by) -> Plan:
     supported in an earlier phase writes a follow-up plan (後續計畫), which must
     report that phase's results (APP-4).
     """
-    if not by.has_perm("applications.start_plan", school):
-        raise PlanError(_("Only a coordinator of this school can start its plan."))
-    eligibility = school_eligibility(school)
-    if not eligibility.eligible:
-        if not eligibility.has_evaluation:
-            raise PlanError(
-                _("The school has no evaluation on record, so it cannot apply (參、辦理對象).")
-            )
-        short = "、".join(f"{line.number}. {line.name}" for line in eligibility.short_items)
-        raise PlanError(
-            _(
-                "The school cannot apply: these items of its latest evaluation are under 80: "
-                "%(items)s (參、辦理對象)."
-            )
-            % {"items": short}
-        )
+    if refused := plan_start_refusal(school, by):
+        raise refused
     phase = open_phase()
-    if phase is None:
-        raise PlanError(_("No phase is open for new plans at the moment."))
-    if Plan.objects.filter(school=school, phase=phase).exists():
-        raise PlanError(_("The school already has a plan for %(phase)s.") % {"phase": phase.name})
     earlier = previous_plan(school, phase)
-    refusal = start_refusal(school, earlier)
-    if refusal:
-        raise PlanError(refusal)
     # Supported in an earlier phase (any year approved): a follow-up plan, which reports
     # that phase's results (APP-4), whatever became of its last continuation.
     kind = PlanKind.FOLLOW_UP if earlier and earlier.years.exists() else PlanKind.NEW
@@ -181,26 +363,11 @@ def plan_continue(*, plan: Plan, by) -> Plan:
     Allowed only for an approved plan whose current year has passed its
     performance assessment, and only while the phase has a year left.
     """
-    if not by.has_perm("applications.start_plan", plan.school):
-        raise PlanError(_("Only a coordinator of this school can continue its plan."))
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("phase", "school").get(pk=plan.pk)
-        if plan.status != PlanStatus.APPROVED:
-            raise PlanError(_("Only an approved plan can be continued."))
-        if plan.budget_revision_due:
-            raise PlanError(_("Submit the budget revised to the approved amounts first."))
+        if refused := continue_refusal(plan, by):
+            raise refused
         next_year = plan.application_year + 1
-        if next_year > plan.phase.end_year:
-            raise PlanError(_("The phase has no year left to continue into."))
-        year = plan.years.filter(academic_year=plan.application_year).first()
-        if year is None or year.status != YearStatus.PASSED:
-            raise PlanError(
-                _(
-                    "Academic year %(year)s has not passed its performance assessment, so the "
-                    "plan cannot continue (肆、辦理期程)."
-                )
-                % {"year": plan.application_year}
-            )
         before = snapshot(plan, ["status", "kind", "application_year"])
         plan.kind = PlanKind.CONTINUATION
         plan.application_year = next_year
@@ -546,37 +713,25 @@ def window_allows_submission(plan: Plan, at: dt.datetime | None = None) -> bool:
 
 def plan_send_to_principal(*, plan: Plan, by) -> Plan:
     """The coordinator hands the complete plan to the principal."""
-    from .selectors import plan_checklist
-
     if not by.has_perm("applications.send_to_principal", plan):
-        raise PlanError(_("Only a coordinator of this school can send the plan to the principal."))
+        raise send_to_principal_refusal(plan, by)
     with transaction.atomic():
         plan = _lock(plan)
-        missing = [c for c in plan_checklist(plan) if not c.ok]
-        if missing:
-            raise PlanError(_("The plan is not complete yet."), missing=missing)
+        if refused := send_to_principal_refusal(plan, by):
+            raise refused
         _move(plan, PlanStatus.AWAITING_PRINCIPAL, by=by, comment="")
     return plan
 
 
-def _simple_transition(
-    plan: Plan,
-    *,
-    by,
-    perm: str,
-    refused: str,
-    from_status: str,
-    wrong_status: str,
-    to: str,
-    comment: str = "",
-) -> Plan:
-    """A status change with no rule of its own beyond who may make it and from where."""
-    if not by.has_perm(perm, plan):
-        raise PlanError(refused)
+def _simple_transition(plan: Plan, *, by, refusal, to: str, comment: str = "") -> Plan:
+    """A status change with no rule of its own beyond who may make it and from where;
+    ``refusal`` (plan, by) → PlanError | None is checked first, then on the locked plan."""
+    if (refused := refusal(plan, by)) and refused.kind == "who":
+        raise refused
     with transaction.atomic():
         plan = _lock(plan)
-        if plan.status != from_status:
-            raise PlanError(wrong_status)
+        if refused := refusal(plan, by):
+            raise refused
         _move(plan, to, by=by, comment=comment)
     return plan
 
@@ -586,10 +741,7 @@ def plan_recall(*, plan: Plan, by) -> Plan:
     return _simple_transition(
         plan,
         by=by,
-        perm="applications.send_to_principal",
-        refused=_("Only a coordinator of this school can recall the plan."),
-        from_status=PlanStatus.AWAITING_PRINCIPAL,
-        wrong_status=_("Only a plan awaiting the principal can be recalled."),
+        refusal=recall_refusal,
         to=PlanStatus.DRAFT,
         comment=_("Recalled by the coordinator."),
     )
@@ -598,39 +750,14 @@ def plan_recall(*, plan: Plan, by) -> Plan:
 def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> PlanVersion:
     """The principal approves and the plan is submitted: inside the window only (APP-3),
     complete (ITEM-2, ITEM-3, APP-2 … APP-6, BUD-1 … BUD-5), frozen as a new version."""
-    from .selectors import plan_checklist, plan_snapshot
+    from .selectors import plan_snapshot
 
     if not by.has_perm("applications.principal_decide", plan):
-        raise PlanError(_("Only the principal of this school can approve the plan."))
+        raise approve_refusal(plan, by)
     with transaction.atomic():
         plan = _lock(plan)
-        if plan.status != PlanStatus.AWAITING_PRINCIPAL:
-            raise PlanError(_("Only a plan awaiting the principal can be approved."))
-        if not window_allows_submission(plan, at):
-            window = ApplicationWindow.objects.filter(academic_year=plan.application_year).first()
-            if window:
-                raise PlanError(
-                    _(
-                        "Plans for academic year %(year)s can be submitted from %(opens)s to "
-                        "%(closes)s (Taiwan time); the window is not open now (柒-二-(一)-3)."
-                    )
-                    % {
-                        "year": plan.application_year,
-                        "opens": calendar.format_date(window.opens_on),
-                        "closes": calendar.format_date(window.closes_on),
-                    }
-                )
-            raise PlanError(
-                _("No application window is set for academic year %(year)s (柒-二-(一)-3).")
-                % {"year": plan.application_year}
-            )
-        missing = [c for c in plan_checklist(plan) if not c.ok]
-        if missing:
-            raise PlanError(
-                _("The plan cannot be submitted: %(missing)s")
-                % {"missing": "；".join(str(c.label) for c in missing)},
-                missing=missing,
-            )
+        if refused := approve_refusal(plan, by, at):
+            raise refused
         number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         version = PlanVersion.objects.create(
             plan=plan,
@@ -650,21 +777,14 @@ def plan_principal_approve(*, plan: Plan, by, comment: str = "", at=None) -> Pla
 def plan_budget_revision_submit(*, plan: Plan, by, comment: str = "") -> PlanVersion:
     """BUD-5: after an approval below the request, the principal submits the budget revised
     to fit the approved amounts, as a new version; the plan stays approved."""
-    from .budget import budget_problems
     from .selectors import plan_snapshot
 
     if not by.has_perm("applications.principal_decide", plan):
-        raise PlanError(_("Only the principal of this school can submit the revised budget."))
+        raise budget_revision_refusal(plan, by)
     with transaction.atomic():
         plan = _lock(plan)
-        if plan.status != PlanStatus.APPROVED or not plan.budget_revision_due:
-            raise PlanError(_("No budget revision is due for this plan."))
-        problems = budget_problems(plan)
-        if problems:
-            raise PlanError(
-                _("The revised budget does not fit yet: %(problems)s")
-                % {"problems": "；".join(problems)}
-            )
+        if refused := budget_revision_refusal(plan, by):
+            raise refused
         number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         version = PlanVersion.objects.create(
             plan=plan,
@@ -711,10 +831,7 @@ def plan_principal_send_back(*, plan: Plan, by, comment: str) -> Plan:
     return _simple_transition(
         plan,
         by=by,
-        perm="applications.principal_decide",
-        refused=_("Only the principal of this school can send the plan back."),
-        from_status=PlanStatus.AWAITING_PRINCIPAL,
-        wrong_status=_("Only a plan awaiting the principal can be sent back."),
+        refusal=send_back_refusal,
         to=PlanStatus.DRAFT,
         comment=comment,
     )
@@ -723,13 +840,13 @@ def plan_principal_send_back(*, plan: Plan, by, comment: str) -> Plan:
 def plan_return(*, plan: Plan, by, comment: str, revision_due: dt.date | None = None) -> Plan:
     """Ministry staff return a submitted plan for revision, with comments."""
     if not by.has_perm("applications.return_plan", plan):
-        raise PlanError(_("Only ministry staff can return a plan."))
+        raise return_refusal(plan, by)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what should change.")})
     with transaction.atomic():
         plan = _lock(plan)
-        if plan.status != PlanStatus.SUBMITTED:
-            raise PlanError(_("Only a submitted plan can be returned."))
+        if refused := return_refusal(plan, by):
+            raise refused
         before = snapshot(plan, ["status", "revision_due"])
         plan.revision_due = revision_due
         plan.save(update_fields=["revision_due"])
@@ -742,10 +859,7 @@ def plan_withdraw(*, plan: Plan, by, comment: str = "") -> Plan:
     return _simple_transition(
         plan,
         by=by,
-        perm="applications.withdraw_plan",
-        refused=_("Only the school's coordinator or principal can withdraw the plan."),
-        from_status=PlanStatus.SUBMITTED,
-        wrong_status=_("A plan can be withdrawn only after submission and before review."),
+        refusal=withdraw_refusal,
         to=PlanStatus.WITHDRAWN,
         comment=comment,
     )
@@ -756,10 +870,7 @@ def plan_reopen(*, plan: Plan, by) -> Plan:
     return _simple_transition(
         plan,
         by=by,
-        perm="applications.send_to_principal",
-        refused=_("Only a coordinator of this school can reopen the plan."),
-        from_status=PlanStatus.WITHDRAWN,
-        wrong_status=_("Only a withdrawn plan can be reopened."),
+        refusal=reopen_refusal,
         to=PlanStatus.DRAFT,
     )
 
@@ -769,10 +880,7 @@ def plan_review_start(*, plan: Plan, by) -> Plan:
     return _simple_transition(
         plan,
         by=by,
-        perm="applications.review_plan",
-        refused=_("Only ministry staff can take a plan to review."),
-        from_status=PlanStatus.SUBMITTED,
-        wrong_status=_("Only a submitted plan can go to review."),
+        refusal=review_start_refusal,
         to=PlanStatus.UNDER_REVIEW,
     )
 

@@ -87,9 +87,12 @@ def plan_list(request):
     plans = selectors.plan_list_prefetch(filterset.qs).order_by(
         "-phase__start_year", "school__district__order", "school__code"
     )
-    schools = []
+    starts = []
     if not request.user.has_perm("applications.list_all_plans"):
-        schools = list(School.objects.filter(pk__in=request.user.school_ids(), is_active=True))
+        for school in School.objects.filter(pk__in=request.user.school_ids(), is_active=True):
+            refused = services.plan_start_refusal(school, request.user)
+            if refused is None or refused.kind == "rule":
+                starts.append((school, str(refused) if refused else ""))
     return render(
         request,
         "applications/plan_list.html",
@@ -99,7 +102,7 @@ def plan_list(request):
             "counts": selectors.status_counts(filterset.qs),
             "statuses": PlanStatus.choices,
             "is_ministry": request.user.has_perm("applications.list_all_plans"),
-            "schools": schools,
+            "starts": starts,
             "open_phase": services.open_phase(),
         },
     )
@@ -125,7 +128,13 @@ def plan_start(request, code):
     return render(
         request,
         "applications/plan_start.html",
-        {"school": school, "eligibility": eligibility, "phase": phase, "existing": existing},
+        {
+            "school": school,
+            "eligibility": eligibility,
+            "phase": phase,
+            "existing": existing,
+            "refusal": services.plan_start_refusal(school, request.user),
+        },
     )
 
 
@@ -139,86 +148,99 @@ class Action:
     style: str = "primary"
     comment: str = ""  # "", "optional" or "required"
     confirm: str = ""
+    refusal: str = ""  # why it cannot be done now: shown instead of the button
 
 
-def plan_actions(request, plan) -> list[Action]:
-    user = request.user
+#: The plan's actions, each with the service's own refusal (the one the POST runs into).
+PLAN_ACTIONS = [
+    (
+        "send_to_principal",
+        services.send_to_principal_refusal,
+        gettext_lazy("Send to the principal for approval"),
+        "primary",
+        "",
+        "",
+    ),
+    (
+        "approve",
+        services.approve_refusal,
+        gettext_lazy("Approve and submit to the ministry"),
+        "success",
+        "optional",
+        gettext_lazy("Submit the plan to the ministry? It cannot be changed afterwards."),
+    ),
+    (
+        "send_back",
+        services.send_back_refusal,
+        gettext_lazy("Send back to the coordinator"),
+        "outline-danger",
+        "required",
+        "",
+    ),
+    (
+        "recall",
+        services.recall_refusal,
+        gettext_lazy("Recall to change it"),
+        "outline-secondary",
+        "",
+        "",
+    ),
+    (
+        "withdraw",
+        services.withdraw_refusal,
+        gettext_lazy("Withdraw the submission"),
+        "outline-danger",
+        "optional",
+        gettext_lazy("Withdraw this submission?"),
+    ),
+    (
+        "return",
+        services.return_refusal,
+        gettext_lazy("Return for revision"),
+        "outline-danger",
+        "required",
+        "",
+    ),
+    (
+        "reopen",
+        services.reopen_refusal,
+        gettext_lazy("Reopen as a draft"),
+        "outline-primary",
+        "",
+        "",
+    ),
+    (
+        "submit_budget_revision",
+        services.budget_revision_refusal,
+        gettext_lazy("Submit the revised budget"),
+        "success",
+        "optional",
+        "",
+    ),
+    (
+        "continue",
+        services.continue_refusal,
+        gettext_lazy("Start the continuation for the next year"),
+        "primary",
+        "",
+        gettext_lazy("Start next year's continuation plan?"),
+    ),
+]
+
+
+def plan_actions(request, plan, checklist=None) -> list[Action]:
+    """The actions of this person at this stage of the plan: a button when the service would
+    accept it, else the service's reason in a sentence (never a button that cannot work)."""
     actions = []
-    status = plan.status
-    if status in EDITABLE and user.has_perm("applications.send_to_principal", plan):
-        actions.append(
-            Action("send_to_principal", gettext_lazy("Send to the principal for approval"))
-        )
-    if status == PlanStatus.AWAITING_PRINCIPAL:
-        if user.has_perm("applications.principal_decide", plan):
-            actions.append(
-                Action(
-                    "approve",
-                    gettext_lazy("Approve and submit to the ministry"),
-                    "success",
-                    "optional",
-                    gettext_lazy(
-                        "Submit the plan to the ministry? It cannot be changed afterwards."
-                    ),
-                )
-            )
-            actions.append(
-                Action(
-                    "send_back",
-                    gettext_lazy("Send back to the coordinator"),
-                    "outline-danger",
-                    "required",
-                )
-            )
-        if user.has_perm("applications.send_to_principal", plan):
-            actions.append(
-                Action("recall", gettext_lazy("Recall to change it"), "outline-secondary")
-            )
-    if status == PlanStatus.SUBMITTED:
-        if user.has_perm("applications.withdraw_plan", plan):
-            actions.append(
-                Action(
-                    "withdraw",
-                    gettext_lazy("Withdraw the submission"),
-                    "outline-danger",
-                    "optional",
-                    gettext_lazy("Withdraw this submission?"),
-                )
-            )
-        if user.has_perm("applications.return_plan", plan):
-            actions.append(
-                Action("return", gettext_lazy("Return for revision"), "outline-danger", "required")
-            )
-    if status == PlanStatus.WITHDRAWN and user.has_perm("applications.send_to_principal", plan):
-        actions.append(Action("reopen", gettext_lazy("Reopen as a draft"), "outline-primary"))
-    if (
-        status == PlanStatus.APPROVED
-        and plan.budget_revision_due
-        and user.has_perm("applications.principal_decide", plan)
-    ):
-        actions.append(
-            Action(
-                "submit_budget_revision",
-                gettext_lazy("Submit the revised budget"),
-                "success",
-                "optional",
-            )
-        )
-    if (
-        status == PlanStatus.APPROVED
-        and not plan.budget_revision_due
-        and user.has_perm("applications.start_plan", plan.school)
-        and plan.application_year < plan.phase.end_year
-    ):
-        actions.append(
-            Action(
-                "continue",
-                gettext_lazy("Start the continuation for the next year"),
-                "primary",
-                "",
-                gettext_lazy("Start next year's continuation plan?"),
-            )
-        )
+    for name, refusal, label, style, comment, confirm in PLAN_ACTIONS:
+        if name in ("send_to_principal", "approve") and checklist:
+            refused = refusal(plan, request.user, checklist=checklist)
+        else:
+            refused = refusal(plan, request.user)
+        if refused is None:
+            actions.append(Action(name, label, style, comment, confirm))
+        elif refused.kind == "rule":
+            actions.append(Action(name, label, style, refusal=str(refused)))
     return actions
 
 
@@ -233,7 +255,7 @@ def plan_detail(request, pk):
             request,
             plan,
             "overview",
-            actions=plan_actions(request, plan),
+            actions=plan_actions(request, plan, checklist),
             checklist=checklist,
             done=sum(1 for c in checklist if c.ok),
             events=plan.events.select_related("actor"),
@@ -255,7 +277,11 @@ def plan_action(request, pk, action):
         # A ministry action: other roles are refused outright, like on the other ministry pages.
         require(request, "applications.return_plan", plan)
     form = (ReturnForm if action == "return" else CommentForm)(request.POST)
-    form.is_valid()
+    if not form.is_valid() and "revision_due" in form.errors:
+        # A due date that is not a date: say so rather than return the plan without it.
+        for message in form.errors["revision_due"]:
+            messages.error(request, message)
+        return redirect(plan)
     comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
     by = request.user
     try:

@@ -217,9 +217,7 @@ def test_budget_import_personnel_subsidy_row_refused_bud4(plan, coordinator, cli
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = post_import(client, plan, workbook_bytes(export(client, plan), change))
-    assert "Row 5：Personnel costs cannot be paid from the subsidy." in page_text(
-        response.content
-    )
+    assert "Row 5：Personnel costs cannot be paid from the subsidy." in page_text(response.content)
     assert plan.budget_lines.get(expense_type="personnel").subsidy == Decimal("0")
 
 
