@@ -7,6 +7,7 @@ Every page answers 403 to anyone but ministry staff (``indicators.view_national`
 from __future__ import annotations
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -124,7 +125,7 @@ def board(request, year=None):
             ),
             "window": window,
             "window_state": services.window_state(window),
-            "filter": form,
+            "filter": SimpleNamespace(form=form),
             "counts": boards.completeness_counts(rows),
             "page": paginate(request, rows, per_page=50),
             "labels": _status_labels(),
@@ -147,7 +148,7 @@ def national(request):
         request,
         "indicators/values/national.html",
         {
-            "filter": form,
+            "filter": SimpleNamespace(form=form),
             "page": page,
             "rows": [boards.national_row(v) for v in page.object_list],
             "exports": ValuesExport.objects.filter(requested_by=request.user)[:5],

@@ -24,12 +24,13 @@ from tests.indicators.values_builders import (
 pytestmark = pytest.mark.django_db
 
 #: The board, whatever the number of schools: session and user, grants, the latest window,
-#: the year's window, the years for the selector (two), the districts of the filter, the counts
-#: by status, the page count and the page of rows.
-BOARD_QUERIES = 12
+#: the year's window, the years for the selector (two), the filter's districts (rendered and
+#: checked), the counts by status, the page count and the page of rows.
+BOARD_QUERIES = 13
 #: The national table: session, user, grants, the filter's years, the count and the page of
-#: values, their items (one prefetch), the user's recent exports, the filters' choices.
-NATIONAL_QUERIES = 11
+#: values, their items (one prefetch), the user's recent exports, the filters' choices
+#: (districts and phases).
+NATIONAL_QUERIES = 13
 
 
 def schools_in_every_state(count):
