@@ -109,6 +109,12 @@ PAGES = {
     "documents:detail": ("get", {"pk": "document"}, SCHOOL_VIEWERS),
     "documents:status": ("get", {"pk": "document"}, SCHOOL_VIEWERS),
     "documents:download": ("get", {"pk": "document"}, SCHOOL_VIEWERS),
+    # (a done document: those who see it are sent back to it, told it cannot be retried)
+    "documents:retry": (
+        "post",
+        {"pk": "document"},
+        expect(404, ministry=302, coordinator=302, principal=302, inspector=302),
+    ),
 }
 
 CORE_NAMESPACES = {"accounts", "schools", "programme", "audit", "documents"}
