@@ -200,11 +200,26 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: throttle password guessing per user name and address, with a cool-off.
+# django-axes: throttle password guessing per account and address together (so that an
+# attacker elsewhere cannot lock the real person out) and per address alone (guessing
+# across many accounts), with a cool-off; a new password set through a reset link unlocks
+# the account (portal/accounts/throttle.py).
+AXES_HANDLER = "portal.accounts.throttle.PortalAxesHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The client's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is one of these
+# proxies (addresses or networks, e.g. "10.0.0.5,172.18.0.0/16"); nobody else's header
+# is believed.
+PORTAL_TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.client_ip"
+# Password reset requests: at most so many per e-mail address and per client address
+# within the window; over the limit the same answer, and nothing sent.
+PORTAL_RESET_LIMIT_PER_ACCOUNT = env.int("PORTAL_RESET_LIMIT_PER_ACCOUNT", default=3)
+PORTAL_RESET_LIMIT_PER_ADDRESS = env.int("PORTAL_RESET_LIMIT_PER_ADDRESS", default=10)
+PORTAL_RESET_WINDOW_SECONDS = env.int("PORTAL_RESET_WINDOW_SECONDS", default=60 * 60)
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.locked_out"
 AXES_VERBOSE = False
 

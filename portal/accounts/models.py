@@ -208,3 +208,24 @@ class RoleGrant(models.Model):
             parts = [str(self.get_committee_category_display()), self.affiliation]
             return "・".join(p for p in parts if p)
         return self.affiliation
+
+
+class PasswordResetRequest(models.Model):
+    """One request of the public password-reset form, kept for its throttle
+    (``portal.accounts.throttle.reset_allowed``) for as long as the window lasts. The
+    e-mail address is kept only as a digest, whether or not an account has it."""
+
+    email_digest = models.CharField(_("e-mail address (digest)"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    at = models.DateTimeField(_("requested at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [
+            models.Index(fields=["email_digest", "at"], name="reset_email_at_idx"),
+            models.Index(fields=["ip_address", "at"], name="reset_address_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ip_address or '?'} {self.at:%Y-%m-%d %H:%M:%S}"

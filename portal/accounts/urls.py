@@ -37,7 +37,7 @@ auth_urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -1,4 +1,5 @@
 import django_filters
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from . import services
 from .enums import Role
 from .forms import GrantForm, LoginForm, PortalPasswordResetForm, UserForm
 from .models import RoleGrant, User
+from .throttle import reset_allowed
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -32,6 +35,23 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        """Throttled per e-mail address and client address; over the limit nothing is sent
+        and the answer is the same — as it is whether or not an account has the address."""
+        if not reset_allowed(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        """A new password set through the e-mailed link unlocks the account: the person who
+        reads its mail is the right one, wherever the failed log-ins came from."""
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
 
 
 class UserFilter(django_filters.FilterSet):
