@@ -7,6 +7,7 @@ Every page answers 403 to anyone but ministry staff (``indicators.view_national`
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -277,6 +278,7 @@ def spread(request):
             "chart": charts.spread([(v.school, v.value) for v in values], unit=unit),
             "headers": headers,
             "table": table,
+            "shown": [[_shown(cell) for cell in line] for line in table],
         },
     )
 
@@ -339,6 +341,13 @@ def attainment_map(request):
         "indicators/values/map.html",
         {"filter": form, "year": year, "items": [ITEMS[n] for n in items], "rows": rows},
     )
+
+
+def _shown(cell):
+    """A number as people write it (12.5, not 12.5000); text as it is."""
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f") if cell != cell.to_integral_value() else str(int(cell))
+    return cell
 
 
 def _int(value):
