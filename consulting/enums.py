@@ -21,7 +21,7 @@ HELD_STATUSES = (ConsultationStatus.HELD, ConsultationStatus.FILED)
 
 
 class AdviceStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Not yet done")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
 
@@ -38,7 +38,7 @@ class RequestStatus(models.TextChoices):
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open, being followed up")
     RESPONDED = "responded", _("School responded")
     RESOLVED = "resolved", _("Resolved")
 

@@ -244,7 +244,7 @@ class ProblemForm(PortalForm):
 
 class ExchangeForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ExchangeKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(label=_("Activity title"), max_length=150)
     date = RocDateField(label=_("Date"))
     place = forms.CharField(label=_("Place"), max_length=200)
     district = forms.ModelChoiceField(
@@ -328,7 +328,7 @@ class PhotoForm(PortalForm):
 
 class ResultForm(PortalForm):
     academic_year = forms.IntegerField(label=_("Academic year (ROC)"), min_value=100, max_value=200)
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(label=_("Result title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs=LONG))
     link = forms.URLField(label=_("Link"), required=False)
 

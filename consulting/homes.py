@@ -161,7 +161,10 @@ def nav_items(user) -> list[NavItem]:
                 "/consulting/",
             )
         )
-    if user.has_role(Role.INSPECTOR) or user.has_role(Role.MINISTRY):
+    if user.has_role(Role.MINISTRY):
+        # The ministry reaches inspections and exchanges from the consulting boards' tabs.
+        return items
+    if user.has_role(Role.INSPECTOR):
         items.append(
             NavItem(
                 gettext_lazy("Inspections"),

@@ -46,7 +46,7 @@ def semester_board(request):
         request,
         "consulting/semester_board.html",
         {
-            "filter": form,
+            "filter": {"form": form},
             "semester": semester,
             "semester_label": reports.semester_label(semester),
             "page": page,
@@ -75,7 +75,7 @@ def exchange_board(request):
         request,
         "consulting/exchange_board.html",
         {
-            "filter": form,
+            "filter": {"form": form},
             "year": year,
             "page": page,
             "regions": regions,
