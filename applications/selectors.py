@@ -507,3 +507,31 @@ def document_context(plan: Plan, snapshot: dict | None = None) -> dict:
         "attachment_names": [a["name"] for a in snapshot.get("attachments", [])],
         "snapshot_year": snapshot["academic_year"],
     }
+
+
+@dataclass(frozen=True)
+class BudgetRevision:
+    """A budget revised to the approved amounts and submitted (BUD-5): when, and its version."""
+
+    at: object
+    version: PlanVersion | None
+
+
+def latest_budget_revision(plan: Plan) -> BudgetRevision | None:
+    """The last budget revision submitted for an approved plan, once none is due any more."""
+    if plan.budget_revision_due or plan.status != PlanStatus.APPROVED:
+        return None
+    event = (
+        plan.events.filter(from_status=PlanStatus.APPROVED, to_status=PlanStatus.APPROVED)
+        .order_by("-at")
+        .first()
+    )
+    if event is None:
+        return None
+    version = (
+        plan.versions.defer("snapshot")
+        .filter(submitted_at__lte=event.at)
+        .order_by("-number")
+        .first()
+    )
+    return BudgetRevision(at=event.at, version=version)

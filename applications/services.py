@@ -812,6 +812,10 @@ def plan_budget_revision_submit(*, plan: Plan, by, comment: str = "") -> PlanVer
             after={"version": number},
             note=event.comment,
         )
+        # The plan's PDF with the revised budget, made at once for the principal who sent it.
+        from portal.documents.services import document_request
+
+        document_request(kind="plan", target=plan, by=by)
         notify(
             users=_ministry_users() + _school_users(plan, Role.COORDINATOR),
             subject=gettext_lazy("A revised budget was submitted"),

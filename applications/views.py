@@ -262,6 +262,7 @@ def plan_detail(request, pk):
             versions=plan.versions.defer("snapshot").select_related("submitted_by"),
             years=plan.years.select_related("set_by"),
             documents=documents_for(plan, kind="plan", user=request.user),
+            budget_revision=selectors.latest_budget_revision(plan),
             can_request_pdf=True,
             summary=summary,
             return_form=ReturnForm(),
