@@ -16,6 +16,7 @@ from applications.models import Plan
 from applications.views import plan_context
 from portal.access import require, visible_or_404
 
+from ..attainment import to_places
 from ..forms import OwnIndicatorForm, QualitativeForm, TargetForm
 from ..models import Indicator, PlanIndicator, PlanQualitativeResult, PlanTargetsVersion
 from ..selectors.targets import (
@@ -181,11 +182,15 @@ def target_edit(request, pk, indicator_pk):
     else:
         initial = {}
         if row:
+            places = indicator.decimal_places
             initial = {
-                "baseline": row.baseline,
+                "baseline": to_places(row.baseline, places),
                 "not_applicable": row.not_applicable,
                 "reason": row.not_applicable_reason,
-                **{f"target_{t.academic_year}": t.value for t in row.targets.all()},
+                **{
+                    f"target_{t.academic_year}": to_places(t.value, places)
+                    for t in row.targets.all()
+                },
             }
         form = TargetForm(initial=initial, **kwargs)
     items = sorted(indicator.item_links.values_list("item", flat=True))
