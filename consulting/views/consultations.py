@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -292,8 +293,8 @@ def advice_answer(request, pk):
     visible_or_404(request, "consulting.view_consultation", advice.consultation)
     require(request, "consulting.answer_advice", advice.school)
     form = AnswerForm(request.POST)
-    back = request.POST.get("next") or advice.consultation.get_absolute_url()
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
         back = advice.consultation.get_absolute_url()
     if not form.is_valid():
         from django.contrib import messages

@@ -121,6 +121,11 @@ def test_school_sees_its_own_consultations_only(
 
 def test_school_answers_advice_on_the_page(filed, coordinator, client_for):
     advice = filed.advice.get()
+    unsafe = client_for(coordinator).post(
+        f"/consulting/advice/{advice.pk}/answer/",
+        {"text": "處理中", "status": "in_progress", "next": "//evil.example.com/"},
+    )
+    assert unsafe.url == filed.get_absolute_url()
     response = client_for(coordinator).post(
         f"/consulting/advice/{advice.pk}/answer/", {"text": "已建立追蹤表", "status": "done"}
     )
@@ -180,7 +185,7 @@ def inspection(inspector, school, plan):
     )
 
 
-def test_inspector_sees_only_their_countys_schools(inspection, school, client_for):
+def test_sup1_inspector_sees_only_their_countys_schools(inspection, school, client_for):
     far = grant(UserFactory(), "inspector", county=CountyFactory(code="kaohsiung"))
     client = client_for(far)
     assert client.get(inspection.get_absolute_url()).status_code == 404
@@ -188,14 +193,18 @@ def test_inspector_sees_only_their_countys_schools(inspection, school, client_fo
     assert school not in response.context["form"].fields["school"].queryset
 
 
-def test_inspector_escalates_and_the_ministry_sees_it(inspection, inspector, ministry, client_for):
+def test_sup1_inspector_escalates_and_the_ministry_sees_it(
+    inspection, inspector, ministry, client_for
+):
     problem = inspection.problems.get()
     client_for(inspector).post(f"/consulting/problems/{problem.pk}/escalate/", {"note": "需部協助"})
     response = client_for(ministry).get("/consulting/inspections/")
     assert [p.pk for p in response.context["problems"]] == [problem.pk]
 
 
-def test_school_responds_to_its_problem_but_cannot_resolve(inspection, coordinator, client_for):
+def test_sup1_school_responds_to_its_problem_but_cannot_resolve(
+    inspection, coordinator, client_for
+):
     problem = inspection.problems.get()
     client = client_for(coordinator)
     client.post(f"/consulting/problems/{problem.pk}/respond/", {"text": "已改善"})
@@ -207,7 +216,7 @@ def test_school_responds_to_its_problem_but_cannot_resolve(inspection, coordinat
 # --- Anonymous users and the public pages (SUP-9) ----------------------------------------
 
 
-def test_anonymous_users_reach_only_public_pages(filed, school, client):
+def test_sup9_anonymous_users_reach_only_public_pages(filed, school, client):
     for url in (
         "/consulting/board/",
         f"/consulting/schools/{school.code}/",
@@ -220,12 +229,13 @@ def test_anonymous_users_reach_only_public_pages(filed, school, client):
     assert client.get(f"/public/programme/{school.code}/").status_code == 200
 
 
-def test_public_page_only_for_supported_schools(client):
+def test_sup9_public_page_only_for_supported_schools(client):
     assert client.get(f"/public/programme/{SchoolFactory().code}/").status_code == 404
 
 
-def test_public_page_shows_nothing_private(filed, school, inspector, ministry, client):
-    """SUP-9: items, goals, approved totals, exchanges and published results; never budget
+def test_sup9_note1_public_page_shows_nothing_private(filed, school, inspector, ministry, client):
+    """SUP-9, NOTE-1, NOTE-2: items, goals, approved totals, cooperation programmes,
+    designated staff's duties, exchanges and published results; never budget
     lines, reviews, reviewers' or advisors' names, consulting reports or inspection problems."""
     from applications.models import BudgetLine
 
@@ -269,14 +279,14 @@ def test_public_page_shows_nothing_private(filed, school, inspector, ministry, c
     assert BudgetLine.objects.count() == 0 or "budget" not in page
 
 
-def test_public_index_by_region(plan, school, client):
+def test_sup9_public_index_by_region(plan, school, client):
     response = client.get("/public/programme/")
     assert [(d.name, [s.code for s in schools]) for d, schools in response.context["regions"]] == [
         (school.district.name, [school.code])
     ]
 
 
-def test_public_photo_only_when_public(ministry, school, plan, other_plan, client, tmp_path):
+def test_sup9_public_photo_only_when_public(ministry, school, plan, other_plan, client, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     png = (
