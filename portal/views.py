@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from .health import health
 from .home import home_sections, programme_status
 
 
@@ -15,6 +15,7 @@ def home(request):
         {
             "sections": sections,
             "tasks": [task for section in sections for task in section.tasks],
+            "has_charts": any(section.context.get("charts") for section in sections),
             **({} if sections else programme_status()),
         },
     )
@@ -23,6 +24,7 @@ def home(request):
 @login_not_required
 @never_cache
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers and monitoring: each part's state as JSON; 503 when this web
+    process cannot serve (database, Redis or file store down), see ``portal.health``."""
+    report, serving = health()
+    return JsonResponse(report, status=200 if serving else 503)

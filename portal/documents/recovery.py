@@ -24,33 +24,44 @@ def sweep_every() -> float:
 
 
 class Sweeper(threading.Thread):
-    def __init__(self, every: float):
+    def __init__(self, every: float, *, heartbeat: bool = False):
         super().__init__(name="documents-sweeper", daemon=True)
         self.every = every
+        self.heartbeat = heartbeat
         self.stopped = threading.Event()
 
     def run(self):
         from django.db import connection
 
+        from portal.health import worker_gone, worker_heartbeat
+
         from .services import documents_recover
 
         while True:
             try:
+                if self.heartbeat:
+                    worker_heartbeat()  # what /healthz/ reads
                 documents_recover()
             except Exception:  # the next sweep tries again
                 logger.warning("Sweeping stale documents failed", exc_info=True)
             finally:
                 connection.close()
             if self.stopped.wait(self.every):
+                if self.heartbeat:
+                    try:
+                        worker_gone()
+                    except Exception:  # it falls silent anyway
+                        logger.info("Could not sign off the worker", exc_info=True)
                 return
 
 
-def start_sweeper() -> Sweeper:
-    """Start this process's sweeper (once)."""
+def start_sweeper(*, heartbeat: bool = False) -> Sweeper:
+    """Start this process's sweeper (once); a Celery worker's also reports that the worker
+    is alive (``heartbeat``)."""
     global _sweeper
     with _lock:
         if _sweeper is None or not _sweeper.is_alive():
-            _sweeper = Sweeper(sweep_every())
+            _sweeper = Sweeper(sweep_every(), heartbeat=heartbeat)
             _sweeper.start()
         return _sweeper
 
@@ -65,7 +76,7 @@ def stop_sweeper() -> None:
 
 
 def on_worker_ready(**kwargs):
-    start_sweeper()
+    start_sweeper(heartbeat=True)
 
 
 def on_worker_shutdown(**kwargs):
