@@ -37,7 +37,7 @@ class ExecutionState(models.TextChoices):
 class Decision(models.TextChoices):
     """The outcome of a year's performance assessment (PERF-6, OVS-2, SCHED-3)."""
 
-    CONTINUE = "continue", _("Continue")
+    CONTINUE = "continue", _("Continue support")
     CONDITIONS = "conditions", _("Continue with conditions")
     REDUCED = "reduced", _("Continue with a reduced amount")
     END = "end", _("End support (中止輔助)")
