@@ -140,9 +140,16 @@ def test_coordinator_writes_and_submits_plan_principal_approves(page, login):
     page.get_by_role("tab", name="合計").click()
     expect(page.locator("#grand-total")).to_have_text("22.500")
 
+    # --- The indicators' baselines and targets: entered through their pages in
+    # tests/indicators/test_browser.py; here filled through the same services.
+    from applications import hooks
+    from portal.accounts.models import User
+
+    hooks.fill_contributed_parts(Plan.objects.get(school=school), User.objects.get(username="chen"))
+
     # --- The checklist is complete; send to the principal ------------------------------------
     menu(page, "檢核清單").click()
-    expect(page.get_by_text("已完成 12／12 項。")).to_be_visible()
+    expect(page.get_by_text("已完成 14／14 項。")).to_be_visible()
     expect(page.locator("#checklist [data-ok=no]")).to_have_count(0)
     menu(page, "概覽").click()
     page.get_by_role("button", name="送校長核閱").click()
