@@ -31,6 +31,11 @@ BOARD_QUERIES = 13
 #: values, their items (one prefetch), the user's recent exports, the filters' choices
 #: (districts and phases).
 NATIONAL_QUERIES = 13
+#: A school's report of a year, whatever the number of its indicators: the page's user, grants,
+#: school, plan, report and window, the plan's indicators with targets and items (three), the
+#: values with their evidence (two), the events, the permission checks of the actions and the
+#: menu.
+REPORT_QUERIES = 20
 
 
 def schools_in_every_state(count):
@@ -195,3 +200,33 @@ def test_window_page_sets_a_window(ministry, client_for):
     )
     assert bad.status_code == 200
     assert "116/7/1" in bad.content.decode()  # what was typed is kept
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_report_page_query_count_does_not_grow(
+    count, school, coordinator, client_for, django_assert_num_queries
+):
+    from indicators.models import PlanIndicator
+
+    plan = supported_plan(school, coordinator)
+    open_window()
+    keep = list(
+        PlanIndicator.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True)
+    )[:count]
+    PlanIndicator.objects.filter(plan=plan).exclude(pk__in=keep).delete()
+    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    for row in PlanIndicator.objects.filter(plan=plan).select_related("indicator"):
+        typed = (
+            {"value": "3"}
+            if not row.indicator.is_quotient
+            else {"numerator": "1", "denominator": "4"}
+        )
+        services.value_save(
+            report=report, plan_indicator=row, revision=None, by=coordinator, **typed
+        )
+    client = client_for(coordinator)
+    url = reverse("indicators:values_report", args=[school.code, YEAR])
+    client.get(url)
+    with django_assert_num_queries(REPORT_QUERIES):
+        response = client.get(url)
+    assert response.content.decode().count('class="value-row') == count
