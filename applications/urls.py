@@ -35,6 +35,7 @@ plan_patterns = [
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/export.xlsx", views.plans_export, name="plans_export"),
+    path("plans/money.xlsx", views.money_export, name="money_export"),
     path("plans/start/<str:code>/", views.plan_start, name="plan_start"),
     path("plans/<int:pk>/", include(plan_patterns)),
     path("briefings/", include("applications.briefing_urls")),

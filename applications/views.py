@@ -809,3 +809,41 @@ def plans_export(request):
             ]
         )
     return xlsx_response(workbook_bytes(workbook), f"計畫申請一覽-{calendar.roc_stamp()}.xlsx")
+
+
+def money_export(request):
+    """The numbers of the ministry home's money charts, as a workbook (ministry staff)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from . import money
+
+    require(request, "applications.list_all_plans")
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, first, rows in (
+        (_("Per academic year"), _("Academic year"), money.money_by_year()),
+        (_("Per item"), _("Item"), money.money_by_item()),
+    ):
+        sheet = workbook.create_sheet(str(title)[:31])
+        sheet.append(
+            [
+                str(first),
+                _("Subsidy requested (NT$ thousand)"),
+                _("Subsidy approved (NT$ thousand)"),
+                _("Difference"),
+            ]
+        )
+        for row in [*rows, money.totals(rows)]:
+            sheet.append([row.label, row.requested, row.approved, row.difference])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in "BCD":
+            for cell in sheet[column][1:]:
+                cell.number_format = "#,##0.000"
+        sheet.column_dimensions["A"].width = 24
+        for column in "BCD":
+            sheet.column_dimensions[column].width = 20
+    return xlsx_response(
+        workbook_bytes(workbook), f"補助經費申請與核定-{calendar.roc_stamp()}.xlsx"
+    )

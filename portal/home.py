@@ -193,6 +193,7 @@ def ministry_section(user) -> Section:
             )
         )
     applications = ministry_applications(tasks)
+    applications.update(ministry_money_and_waiting(tasks))
     return Section(
         role=Role.MINISTRY,
         template="home/_ministry.html",
@@ -236,6 +237,43 @@ def ministry_applications(tasks: list[Task]) -> dict:
         "application_counts": [
             (status, label, counts[status]) for status, label in PlanStatus.choices
         ],
+    }
+
+
+def ministry_money_and_waiting(tasks: list[Task]) -> dict:
+    """What waits for the ministry across phases, and the money requested and approved."""
+    from applications import money
+
+    waiting = money.ministry_waiting()
+    plans = reverse("applications:plan_list")
+    if waiting.awaiting_decision:
+        tasks.append(
+            Task(
+                _("%(count)s plans under review wait for the ministry's decision.")
+                % {"count": len(waiting.awaiting_decision)},
+                plans + "?status=under_review",
+                urgent=True,
+            )
+        )
+    if waiting.overdue:
+        tasks.append(
+            Task(
+                _("%(count)s returned plans are past their revision due date.")
+                % {"count": len(waiting.overdue)},
+                plans + "?status=returned",
+                urgent=True,
+            )
+        )
+    by_year, by_item = money.money_by_year(), money.money_by_item()
+    return {
+        "waiting": waiting,
+        "money_years": by_year,
+        "money_years_total": money.totals(by_year),
+        "money_items": by_item,
+        "money_items_total": money.totals(by_item),
+        "charts": bool(by_year or by_item),
+        "money_year_chart": money.money_chart(by_year),
+        "money_item_chart": money.money_chart(by_item),
     }
 
 
