@@ -284,11 +284,20 @@ class ConfirmForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, rows, comments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        comments = comments or {}
         for row in rows:
             pk = row.plan.pk
+            self.fields[f"comment_{pk}"] = forms.CharField(
+                label=_("Consolidated comments (綜合意見) for %(school)s")
+                % {"school": row.plan.school.name},
+                required=False,
+                max_length=20000,
+                initial=comments.get(pk, ""),
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"}),
+            )
             self.fields[f"pass_{pk}"] = forms.BooleanField(
                 label=row.plan.school.name,
                 required=False,
@@ -304,7 +313,11 @@ class ConfirmForm(forms.Form):
             )
 
     def fields_for(self, row):
-        return self[f"pass_{row.plan.pk}"], self[f"reason_{row.plan.pk}"]
+        pk = row.plan.pk
+        return self[f"pass_{pk}"], self[f"reason_{pk}"], self[f"comment_{pk}"]
+
+    def comments(self) -> dict[int, str]:
+        return {r.plan.pk: self.cleaned_data.get(f"comment_{r.plan.pk}", "") for r in self.rows}
 
     def passed(self) -> set[int]:
         return {r.plan.pk for r in self.rows if self.cleaned_data.get(f"pass_{r.plan.pk}")}
@@ -370,7 +383,19 @@ class VisitNotesForm(PortalForm):
     )
 
 
+DECISION_COMMENTS_HELP = _(
+    "Filled in from the committee's consolidated comments or the reviewers' comments, without "
+    "names: edit before recording. The school reads them with the decision and in its notice."
+)
+
+
 class ApproveForm(PortalForm):
+    comments = forms.CharField(
+        label=_("Consolidated comments (綜合意見)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=DECISION_COMMENTS_HELP,
+    )
     conditions = forms.CharField(
         label=_("Conditions (if any)"),
         required=False,
@@ -404,4 +429,10 @@ class RejectForm(PortalForm):
         label=_("Reasons"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    comments = forms.CharField(
+        label=_("Consolidated comments (綜合意見)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=DECISION_COMMENTS_HELP,
     )

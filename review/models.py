@@ -639,6 +639,11 @@ class Decision(models.Model):
     )
     conditions = models.TextField(_("conditions"), blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    comments = models.TextField(
+        _("consolidated comments (綜合意見)"),
+        blank=True,
+        help_text=_("What the school reads with the decision: no names, no individual scores."),
+    )
     budget_revision_due = models.BooleanField(_("budget revision due (BUD-5)"), default=False)
     decided_by = actor_field(_("decided by"), required=True)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)

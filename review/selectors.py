@@ -527,36 +527,6 @@ def confirmation_gaps(rnd: Round, result: Ranking | None = None, left_out=None) 
     return gaps
 
 
-def reopen_refusal(rnd: Round) -> str | None:
-    """Why a round's confirmed results cannot be reopened now, or ``None`` when they can."""
-    if not rnd.is_confirmed:
-        return _("The results of this round are not confirmed.")
-    if rnd.number == RoundNumber.FIRST:
-        second = Round.objects.filter(
-            committee_id=rnd.committee_id, number=RoundNumber.SECOND
-        ).first()
-        if second is not None and second.is_confirmed:
-            return _("Round 2's results are confirmed: reopen round 2 first.")
-        if second is not None and (
-            Assignment.objects.filter(round=second).exists()
-            or Visit.objects.filter(round=second).exists()
-        ):
-            return _(
-                "Round 2 has started on these results (reviewers assigned or visits "
-                "scheduled): round 1 can no longer be reopened."
-            )
-    decided = list(
-        Decision.objects.filter(
-            committee_id=rnd.committee_id, plan__review_outcomes__round=rnd
-        ).values_list("plan__school__name", flat=True)
-    )
-    if decided:
-        return _("Decisions were recorded on these results (%(schools)s): they stand.") % {
-            "schools": "、".join(decided)
-        }
-    return None
-
-
 # --- What a reviewer sees ----------------------------------------------------------------
 
 
@@ -722,6 +692,35 @@ def comment_draft(assignments) -> str:
         ):
             lines.append(f"{len(lines) + 1}. {review.comment.strip()}")
     return "\n".join(lines)
+
+
+def round_comment_drafts(rnd: Round, assignments=None) -> dict[int, str]:
+    """What the confirmation form offers as each school's consolidated comments: those saved,
+    else its reviewers' comments without names. One query besides ``assignments``."""
+    assignments = round_assignments(rnd) if assignments is None else assignments
+    by_plan: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_plan[a.plan_id].append(a)
+    drafts = {pk: comment_draft(sorted(items, key=lambda a: a.pk)) for pk, items in by_plan.items()}
+    for comment in ConsolidatedComment.objects.filter(round=rnd):
+        drafts[comment.plan_id] = comment.text
+    return drafts
+
+
+def decision_comment_draft(committee, plan) -> str:
+    """A starting point for the decision's consolidated comments: the latest round's saved
+    consolidated comments for the school, else its reviewers' comments, without names."""
+    for rnd in sorted(committee.rounds.all(), key=lambda r: -r.number):
+        saved = ConsolidatedComment.objects.filter(round=rnd, plan=plan).first()
+        if saved:
+            return saved.text
+        assignments = list(
+            Assignment.objects.filter(round=rnd, plan=plan).select_related("review").order_by("pk")
+        )
+        draft = comment_draft(assignments)
+        if draft:
+            return draft
+    return ""
 
 
 # --- What the school sees ------------------------------------------------------------------

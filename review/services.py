@@ -32,7 +32,7 @@ from portal.audit.services import audit_record, snapshot
 from portal.notifications import notify
 from portal.programme import calendar
 
-from . import aggregation, selectors
+from . import aggregation, checks, selectors
 from .enums import (
     ROUND_KINDS,
     USES_THRESHOLD,
@@ -43,7 +43,6 @@ from .enums import (
     ReviewStatus,
     RoundKind,
     RoundNumber,
-    RoundState,
 )
 from .models import (
     Assignment,
@@ -75,6 +74,12 @@ def _require(by, perm: str, obj=None, message=None) -> None:
 
 def _require_ministry(by) -> None:
     _require(by, "review.manage", message=_("Only ministry staff can do this."))
+
+
+def _refuse(refusal: str | None) -> None:
+    """Raise a check's reason (see ``checks``) as the refusal."""
+    if refusal:
+        raise ReviewError(refusal)
 
 
 # --- Who to tell ---------------------------------------------------------------------------
@@ -297,11 +302,7 @@ def _lock_round(rnd: Round) -> Round:
 
 
 def _refuse_if_confirmed(rnd: Round) -> None:
-    if rnd.is_confirmed:
-        raise ReviewError(
-            _("The results of %(round)s are confirmed: it can no longer change.")
-            % {"round": rnd.get_number_display()}
-        )
+    _refuse(checks.round_change(rnd))
 
 
 def round_update(*, rnd: Round, values: dict, by) -> Round:
@@ -354,12 +355,7 @@ CRITERION_FIELDS = ["group", "name", "description", "max_points", "weight", "ord
 
 
 def _refuse_if_rubric_locked(rnd: Round) -> None:
-    _refuse_if_confirmed(rnd)
-    if selectors.rubric_locked(rnd):
-        raise ReviewError(
-            _("The rubric can no longer change: reviewers have started scoring %(round)s.")
-            % {"round": rnd.get_number_display()}
-        )
+    _refuse(checks.rubric_change(rnd))
 
 
 def criterion_save(*, rnd: Round, criterion: Criterion, by) -> Criterion:
@@ -595,16 +591,7 @@ def assignment_remove(*, assignment: Assignment, by) -> None:
             .select_related("round", "member__user", "plan__school")
             .get(pk=assignment.pk)
         )
-        _refuse_if_confirmed(assignment.round)
-        review = selectors.review_of(assignment)
-        if review and (review.is_submitted or review.scores.filter(points__isnull=False).exists()):
-            raise ReviewError(
-                _(
-                    "%(name)s has started this review, so the assignment stays on record: "
-                    "recuse them instead."
-                )
-                % {"name": assignment.member.user.display_name}
-            )
+        _refuse(checks.unassign(assignment))
         before = {
             "round": assignment.round.number,
             "reviewer": assignment.member.user.display_name,
@@ -654,19 +641,7 @@ def assignment_declare_conflict(*, assignment: Assignment, reason: str, by) -> A
             .select_related("round", "member__user", "plan__school")
             .get(pk=assignment.pk)
         )
-        if assignment.member.user_id != by.pk:
-            raise ReviewError(_("Only the assigned reviewer can declare their conflict."))
-        _refuse_if_confirmed(assignment.round)
-        if assignment.status != AssignmentStatus.ACTIVE:
-            raise ReviewError(_("You no longer review this application."))
-        review = selectors.review_of(assignment)
-        if review and review.is_submitted:
-            raise ReviewError(
-                _(
-                    "Your review is already submitted: ask the ministry to recuse you, and they "
-                    "will leave it out."
-                )
-            )
+        _refuse(checks.declare_conflict(assignment, by))
         _set_status(
             assignment,
             AssignmentStatus.CONFLICT,
@@ -697,9 +672,7 @@ def assignment_recuse(*, assignment: Assignment, reason: str, by) -> Assignment:
             .select_related("round", "member__user", "plan__school")
             .get(pk=assignment.pk)
         )
-        _refuse_if_confirmed(assignment.round)
-        if assignment.status != AssignmentStatus.ACTIVE:
-            raise ReviewError(_("This reviewer no longer reviews the application."))
+        _refuse(checks.recuse(assignment))
         _set_status(
             assignment,
             AssignmentStatus.RECUSED,
@@ -719,20 +692,6 @@ def assignment_recuse(*, assignment: Assignment, reason: str, by) -> Assignment:
 # --- Scoring ----------------------------------------------------------------------------
 
 REVIEW_FIELDS = ["recommendation", "comment", "confidential_comment", "total"]
-
-
-def _deadline_refusal(rnd: Round, at) -> str | None:
-    state = rnd.state(at)
-    if state == RoundState.CONFIRMED:
-        return _("The results of this round are confirmed: reviews can no longer change.")
-    if state == RoundState.UPCOMING:
-        return _("Scoring opens on %(when)s.") % {"when": calendar.format_datetime(rnd.opens_at)}
-    if state == RoundState.CLOSED:
-        return _(
-            "The deadline (%(when)s) has passed: reviews can no longer be saved or submitted. "
-            "Ask the ministry if you need more time."
-        ) % {"when": calendar.format_datetime(rnd.closes_at)}
-    return None
 
 
 def _points(value) -> Decimal | None:
@@ -771,22 +730,9 @@ def review_save(
             .select_related("round", "member__user", "plan__school")
             .get(pk=assignment.pk)
         )
-        if assignment.member.user_id != getattr(by, "pk", None):
-            raise ReviewError(_("Only the assigned reviewer can score this application."))
-        if assignment.status != AssignmentStatus.ACTIVE or assignment.member.removed_at:
-            raise ReviewError(_("You no longer review this application."))
+        _refuse(checks.score(assignment, by, at or timezone.now()))
         rnd = assignment.round
-        refusal = _deadline_refusal(rnd, at or timezone.now())
-        if refusal:
-            raise ReviewError(refusal)
         review = selectors.review_of(assignment)
-        if review and review.is_submitted:
-            raise ReviewError(
-                _(
-                    "This review was submitted and can no longer change. Ask the ministry to "
-                    "reopen it if something must be corrected."
-                )
-            )
         criteria = list(rnd.criteria.all())
         errors: dict[str, str] = {}
         values: dict[int, Decimal | None] = {}
@@ -877,18 +823,7 @@ def review_reopen(*, review: Review, reason: str, by) -> Review:
             )
             .get(pk=review.pk)
         )
-        _refuse_if_confirmed(review.assignment.round)
-        if not review.is_submitted:
-            raise ReviewError(_("Only a submitted review can be reopened."))
-        if not review.assignment.round.is_open():
-            # The reviewer could not resubmit, and the score would silently drop out.
-            raise ReviewError(
-                _(
-                    "The scoring deadline of %(round)s has passed: extend it in the round's "
-                    "settings before reopening a review."
-                )
-                % {"round": review.assignment.round.get_number_display()}
-            )
+        _refuse(checks.reopen_review(review))
         before = snapshot(review, ["status", "submitted_at"])
         review.status = ReviewStatus.DRAFT
         review.submitted_at = None
@@ -955,54 +890,33 @@ def reminders_send(*, rnd: Round, by, member_id: int | None = None) -> int:
 
 
 def round_confirm_results(
-    *, rnd: Round, passed: set[int], by, reasons: dict[int, str] | None = None, note: str = ""
+    *,
+    rnd: Round,
+    passed: set[int],
+    by,
+    reasons: dict[int, str] | None = None,
+    note: str = "",
+    comments: dict[int, str] | None = None,
 ) -> list[RoundOutcome]:
     """Ministry staff confirm the pass list of a round as a recorded decision.
 
     The pass rule proposes the list (threshold and/or top N, with the focus-support bonus and
     reserved places, SEL-7); staff may depart from it for an application only with a reason.
     Missing reviews block the confirmation until the deadline has passed; an application
-    without a counted review cannot pass. Round 2 waits for round 1 (SEL-4). The results,
-    the figures and the rule are kept, and the round is locked.
+    without a counted review cannot pass. Round 2 waits for round 1 (SEL-4). Every school
+    reviewed gets the committee's consolidated comments (綜合意見) with its result: given here
+    (the page prefills them from the reviewers' comments) or saved before. The results, the
+    figures and the rule are kept, and the round is locked.
     """
     _require_ministry(by)
     reasons = reasons or {}
+    comments = {pk: (text or "").strip() for pk, text in (comments or {}).items()}
     with transaction.atomic():
         rnd = _lock_round(rnd)
-        _refuse_if_confirmed(rnd)
-        if rnd.number == RoundNumber.SECOND:
-            first = selectors.first_round(rnd)
-            if first is None or not first.is_confirmed:
-                raise ReviewError(
-                    _(
-                        "Confirm the results of round 1 first: round 2 reviews only its passers "
-                        "(SEL-4)."
-                    )
-                )
         result = selectors.ranking(rnd)
-        if not result.rule_complete:
-            raise ReviewError(_("Set the round's pass rule first."))
-        if not result.rows:
-            raise ReviewError(_("The round has no applications."))
-        if result.missing and rnd.state() in (RoundState.OPEN, RoundState.UPCOMING):
-            raise ReviewError(
-                _(
-                    "%(count)s reviews are still missing. Confirm after the deadline, or recuse "
-                    "the reviewers who will not score."
-                )
-                % {"count": result.missing}
-            )
         left_out = selectors.left_out_of(rnd)
-        gaps = selectors.confirmation_gaps(rnd, result, left_out)
-        if gaps:
-            raise ReviewError(
-                _(
-                    "The results cannot be confirmed yet, or these schools would fail by "
-                    "omission: %(gaps)s. Get their reviews in, or leave an application out of "
-                    "the round with a reason."
-                )
-                % {"gaps": "、".join(g.describe() for g in gaps)}
-            )
+        gaps = selectors.confirmation_gaps(rnd, result, left_out) if result.rows else []
+        _refuse(checks.confirm(rnd, result, gaps))
         pool_ids = {row.plan.pk for row in result.rows}
         unknown = set(passed) - pool_ids
         if unknown:
@@ -1026,8 +940,22 @@ def round_confirm_results(
                 errors[f"reason_{row.plan.pk}"] = _(
                     "Say why %(school)s's result departs from the pass rule."
                 ) % {"school": row.plan.school.name}
+        saved = {
+            c.plan_id: c for c in ConsolidatedComment.objects.select_for_update().filter(round=rnd)
+        }
+        for row in result.rows:
+            pk = row.plan.pk
+            if pk not in left_out and not comments.get(pk) and pk not in saved:
+                errors[f"comment_{pk}"] = _(
+                    "Write the consolidated comments for %(school)s: the school reads them with "
+                    "its result."
+                ) % {"school": row.plan.school.name}
         if errors:
             raise ValidationError(errors)
+        for row in result.rows:
+            text = comments.get(row.plan.pk)
+            if text:
+                _comment_write(rnd, row.plan, text, by, saved.get(row.plan.pk))
 
         def reason_for(row):
             if row.plan.pk in left_out:
@@ -1175,9 +1103,7 @@ def round_reopen(*, rnd: Round, reason: str, by) -> Round:
         raise ValidationError({"reason": _("Say why the results are reopened.")})
     with transaction.atomic():
         rnd = _lock_round(rnd)
-        refusal = selectors.reopen_refusal(rnd)
-        if refusal:
-            raise ReviewError(refusal)
+        _refuse(checks.reopen_round(rnd))
         outcomes = list(RoundOutcome.objects.filter(round=rnd).select_related("plan__school"))
         before = {
             "confirmed_at": rnd.results_confirmed_at.isoformat(),
@@ -1225,6 +1151,26 @@ def round_reopen(*, rnd: Round, reason: str, by) -> Round:
     return rnd
 
 
+def _comment_write(rnd: Round, plan: Plan, text: str, by, comment=None) -> ConsolidatedComment:
+    before = {"text": comment.text} if comment else None
+    if comment is None:
+        comment = ConsolidatedComment(round=rnd, plan=plan)
+    elif comment.text == text:
+        return comment
+    comment.text = text
+    comment.updated_by = by
+    comment.save()
+    audit_record(
+        actor=by,
+        action="review.comment",
+        target=comment,
+        school=plan.school,
+        before=before,
+        after={"text": comment.text},
+    )
+    return comment
+
+
 def consolidated_comment_save(*, rnd: Round, plan: Plan, text: str, by) -> ConsolidatedComment:
     """The committee's consolidated comments for the school (綜合意見): no names, no
     individual scores. The school reads them once the round's results are confirmed."""
@@ -1237,21 +1183,7 @@ def consolidated_comment_save(*, rnd: Round, plan: Plan, text: str, by) -> Conso
         comment = (
             ConsolidatedComment.objects.select_for_update().filter(round=rnd, plan=plan).first()
         )
-        before = {"text": comment.text} if comment else None
-        if comment is None:
-            comment = ConsolidatedComment(round=rnd, plan=plan)
-        comment.text = text.strip()
-        comment.updated_by = by
-        comment.save()
-        audit_record(
-            actor=by,
-            action="review.comment",
-            target=comment,
-            school=plan.school,
-            before=before,
-            after={"text": comment.text},
-        )
-    return comment
+        return _comment_write(rnd, plan, text.strip(), by, comment)
 
 
 # --- Round 2: the site visit or interview (SEL-5) ------------------------------------------
@@ -1273,17 +1205,10 @@ def visit_save(*, rnd: Round, plan: Plan, values: dict, attendees, by) -> Visit:
     it if they are not yet. The school and the members are told."""
     _require_ministry(by)
     attendees = list(attendees)
-    if rnd.number != RoundNumber.SECOND:
-        raise ReviewError(_("Only round 2 has site visits or interviews (SEL-5)."))
     with transaction.atomic():
         rnd = _lock_round(rnd)
-        _refuse_if_confirmed(rnd)
         plan = Plan.objects.select_related("school").get(pk=plan.pk)
-        if plan.pk not in selectors.passed_first_round(rnd.committee):
-            raise ReviewError(
-                _("%(school)s did not pass round 1, so it has no site visit or interview (SEL-4).")
-                % {"school": plan.school.name}
-            )
+        _refuse(checks.schedule_visit(rnd, plan))
         if not attendees:
             raise ValidationError({"attendees": _("Choose the members attending.")})
         conflicts = selectors.conflict_map(rnd.committee_id, attendees, [plan])
@@ -1407,6 +1332,7 @@ def decision_record(
     amounts: dict[int, object] | None = None,
     conditions: str = "",
     reasons: str = "",
+    comments: str = "",
 ) -> Decision:
     """Record the final decision on an application (SEL-6, BUD-5).
 
@@ -1414,8 +1340,9 @@ def decision_record(
     every year it plans for: from 0 up to the subsidy requested, in NT$ thousand with at most
     3 decimals. An amount below the request makes the school revise its budget to fit, as a
     new version (BUD-5, in ``applications``). Reject only once the committee is done with the
-    application (it failed round 1, or round 2's results are confirmed), with reasons. The
-    decision notice is queued for the school.
+    application (it failed round 1, or round 2's results are confirmed), with reasons. Either
+    way the school gets the committee's consolidated comments (綜合意見) with the decision.
+    The decision notice is queued for the school.
     """
     from applications.services import PlanError, plan_decide
 
@@ -1423,41 +1350,30 @@ def decision_record(
 
     _require_ministry(by)
     committee = selectors.committee_for_plan(plan)
-    if committee is None:
-        raise ReviewError(_("No committee reviews this application."))
+    _refuse(_("No committee reviews this application.") if committee is None else None)
     amounts = amounts or {}
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("school", "phase").get(pk=plan.pk)
-        if Decision.objects.filter(committee=committee, plan=plan).exists():
-            raise ReviewError(_("This application has been decided already."))
-        outcomes = {
-            o.round.number: o
-            for o in RoundOutcome.objects.filter(
-                round__committee=committee,
-                round__results_confirmed_at__isnull=False,
-                plan=plan,
-            ).select_related("round")
-        }
-        first, second = outcomes.get(RoundNumber.FIRST), outcomes.get(RoundNumber.SECOND)
-        if plan.status == PlanStatus.SUBMITTED and first is not None:
+        outcomes = checks._outcomes(committee, plan)
+        _refuse((checks.approve if approve else checks.reject)(committee, plan, outcomes))
+        if plan.status == PlanStatus.SUBMITTED:
             # Confirmed in round 1 without ever being assigned (no reviewer was free of a
             # conflict, say): the review still took it over.
             from applications.services import plan_review_start
 
             plan_review_start(plan=plan, by=by)
             plan.refresh_from_db(fields=["status"])
-        if plan.status != PlanStatus.UNDER_REVIEW:
-            raise ReviewError(_("Only an application under review can be decided."))
         requested = requested_subsidy(plan)
         approved: dict[int, Decimal] = {}
-        if approve:
-            if second is None or not second.passed:
-                raise ReviewError(
-                    _(
-                        "An application is approved only after it passes round 2, the site "
-                        "visit or interview (SEL-6)."
+        if not comments.strip():
+            raise ValidationError(
+                {
+                    "comments": _(
+                        "Write the consolidated comments: the school reads them with the decision."
                     )
-                )
+                }
+            )
+        if approve:
             errors = {}
             for year in plan.plan_years:
                 key = f"amount_{year}"
@@ -1485,14 +1401,6 @@ def decision_record(
         else:
             if not reasons.strip():
                 raise ValidationError({"reasons": _("Give the reasons for not approving.")})
-            finished = (first is not None and not first.passed) or second is not None
-            if not finished:
-                raise ReviewError(
-                    _(
-                        "The committee has not finished with this application: confirm the "
-                        "results of its rounds first."
-                    )
-                )
         comment = conditions.strip() if approve else reasons.strip()
         try:
             plan_decide(
@@ -1513,6 +1421,7 @@ def decision_record(
             requested={str(y): str(v) for y, v in requested.items()},
             conditions=conditions.strip() if approve else "",
             reasons="" if approve else reasons.strip(),
+            comments=comments.strip(),
             budget_revision_due=plan.budget_revision_due,
             decided_by=by,
         )
@@ -1527,6 +1436,7 @@ def decision_record(
                 "requested": decision.requested,
                 "conditions": decision.conditions,
                 "reasons": decision.reasons,
+                "comments": decision.comments,
                 "budget_revision_due": decision.budget_revision_due,
             },
         )

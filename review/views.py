@@ -23,7 +23,7 @@ from portal.documents.selectors import documents_for
 from portal.documents.services import document_request
 from portal.spreadsheets import xlsx_response
 
-from . import reports, selectors, services, tasks
+from . import checks, reports, selectors, services, tasks
 from .enums import AssignmentStatus, RoundNumber
 from .forms import (
     ApproveForm,
@@ -240,7 +240,8 @@ def round_detail(request, pk):
 def round_settings(request, pk):
     rnd = _round(request, pk)
     form = RoundForm(request.POST or None, instance=rnd)
-    if rnd.is_confirmed:
+    change_refusal = checks.round_change(rnd)
+    if change_refusal:
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and form.is_valid():
@@ -255,7 +256,11 @@ def round_settings(request, pk):
         else:
             messages.success(request, _("The round's settings were saved."))
             return redirect(rnd)
-    return render(request, "review/round_settings.html", _round_context(rnd, "settings", form=form))
+    return render(
+        request,
+        "review/round_settings.html",
+        _round_context(rnd, "settings", form=form, change_refusal=change_refusal),
+    )
 
 
 def rubric(request, pk):
@@ -283,7 +288,7 @@ def rubric(request, pk):
             rows=[(c, (c.weight * 100 / total_weight) if total_weight else 0) for c in criteria],
             total_weight=total_weight,
             total_points=sum((c.max_points for c in criteria), 0),
-            locked=selectors.rubric_locked(rnd) or rnd.is_confirmed,
+            locked=checks.rubric_change(rnd),
         ),
     )
 
@@ -490,10 +495,17 @@ def review_reopen(request, pk):
 
 def progress(request, pk):
     rnd = _round(request, pk)
+    board = selectors.progress(rnd)
     return render(
         request,
         "review/progress.html",
-        _round_context(rnd, "progress", board=selectors.progress(rnd), now=timezone.now()),
+        _round_context(
+            rnd,
+            "progress",
+            board=board,
+            now=timezone.now(),
+            remind_refusal=checks.remind(rnd, board.missing),
+        ),
     )
 
 
@@ -509,6 +521,14 @@ def remind(request, pk):
         member_id = int(member_id)
     else:
         member_id = None
+    board = selectors.progress(rnd)
+    missing = sum(
+        r.missing for r in board.reviewers if member_id is None or r.member.pk == member_id
+    )
+    refusal = checks.remind(rnd, missing)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("review:progress", rnd.pk)
     by_id = request.user.pk
     transaction.on_commit(lambda: tasks.send_reminders.delay(rnd.pk, by_id, member_id))
     messages.success(request, _("The reminders are being sent by e-mail."))
@@ -520,16 +540,22 @@ def remind(request, pk):
 
 def ranking(request, pk):
     rnd = _round(request, pk)
-    result = selectors.ranking(rnd)
+    round_assignments = selectors.round_assignments(rnd)
+    result = selectors.ranking(rnd, round_assignments)
     form = None
     if not rnd.is_confirmed:
-        form = ConfirmForm(request.POST or None, rows=result.rows)
+        form = ConfirmForm(
+            request.POST or None,
+            rows=result.rows,
+            comments=selectors.round_comment_drafts(rnd, round_assignments),
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.round_confirm_results(
                     rnd=rnd,
                     passed=form.passed(),
                     reasons=form.reasons(),
+                    comments=form.comments(),
                     note=form.cleaned_data["note"],
                     by=request.user,
                 )
@@ -543,6 +569,7 @@ def ranking(request, pk):
                 )
                 return redirect("review:ranking", rnd.pk)
     left_out = selectors.left_out_of(rnd)
+    gaps = [] if rnd.is_confirmed else selectors.confirmation_gaps(rnd, result, left_out)
     return render(
         request,
         "review/ranking.html",
@@ -551,10 +578,13 @@ def ranking(request, pk):
             "ranking",
             ranking=result,
             form=form,
-            rows=[(row, form.fields_for(row) if form else (None, None)) for row in result.rows],
-            gaps=[] if rnd.is_confirmed else selectors.confirmation_gaps(rnd, result, left_out),
+            rows=[
+                (row, form.fields_for(row) if form else (None, None, None)) for row in result.rows
+            ],
+            gaps=gaps,
             left_out=list(left_out.values()),
-            reopen_refusal=selectors.reopen_refusal(rnd) if rnd.is_confirmed else None,
+            confirm_refusal=None if rnd.is_confirmed else checks.confirm(rnd, result, gaps),
+            reopen_refusal=checks.reopen_round(rnd) if rnd.is_confirmed else None,
         ),
     )
 
@@ -769,6 +799,7 @@ def plan_review(request, plan_pk, approve_form=None, reject_form=None, comment_f
     decision = Decision.objects.filter(committee=committee, plan=plan).first()
     requested = services.requested_subsidy(plan)
     comment_forms = comment_forms or {}
+    draft = {"comments": selectors.decision_comment_draft(committee, plan)} if not decision else {}
     rounds = []
     for detail in details:
         form = comment_forms.get(detail.round.pk) or CommentForm(
@@ -779,6 +810,16 @@ def plan_review(request, plan_pk, approve_form=None, reject_form=None, comment_f
             }
         )
         rounds.append((detail, form))
+        detail.visit_refusal = (
+            checks.schedule_visit(detail.round, plan)
+            if detail.round.number == RoundNumber.SECOND
+            else None
+        )
+        for a in detail.assignments:
+            a.recuse_refusal = checks.recuse(a)
+            review = selectors.review_of(a)
+            a.reopen_refusal = checks.reopen_review(review) if review else None
+    outcomes = checks._outcomes(committee, plan)
     return render(
         request,
         "review/plan_review.html",
@@ -789,8 +830,11 @@ def plan_review(request, plan_pk, approve_form=None, reject_form=None, comment_f
             "decision": decision,
             "requested": requested,
             "requested_total": sum(requested.values()),
-            "approve_form": approve_form or ApproveForm(requested=requested, prefix="approve"),
-            "reject_form": reject_form or RejectForm(prefix="reject"),
+            "approve_refusal": None if decision else checks.approve(committee, plan, outcomes),
+            "reject_refusal": None if decision else checks.reject(committee, plan, outcomes),
+            "approve_form": approve_form
+            or ApproveForm(requested=requested, prefix="approve", initial=draft),
+            "reject_form": reject_form or RejectForm(prefix="reject", initial=draft),
             "notices": documents_for(decision, kind=reports.DECISION_NOTICE.key)
             if decision
             else [],
@@ -836,6 +880,7 @@ def decide(request, plan_pk):
                 amounts=approve_form.amounts() if approve else None,
                 conditions=approve_form.cleaned_data.get("conditions", "") if approve else "",
                 reasons="" if approve else reject_form.cleaned_data["reasons"],
+                comments=form.cleaned_data["comments"],
                 by=request.user,
             )
         except ValidationError as exc:
@@ -919,11 +964,12 @@ def assignment(request, pk):
     review = selectors.review_of(assignment)
     submitted = bool(review and review.is_submitted)
     open_now = rnd.is_open()
+    score_refusal = checks.score(assignment, request.user)
     form = ScoreForm(
         request.POST or None,
         criteria=criteria,
         review=review,
-        disabled=submitted or not open_now,
+        disabled=bool(score_refusal),
     )
     if request.method == "POST" and not submitted:
         submit = request.POST.get("action") == "submit"
@@ -960,6 +1006,8 @@ def assignment(request, pk):
             "others": selectors.other_reviews(assignment),
             "criteria": criteria,
             "conflict_form": ReasonForm(),
+            "score_refusal": score_refusal,
+            "conflict_refusal": checks.declare_conflict(assignment, request.user),
             "visit": visit,
             "sheets": documents_for(review, kind=reports.SCORE_SHEET.key) if review else [],
         },

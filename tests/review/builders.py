@@ -125,6 +125,22 @@ def visit_values(**overrides):
     return {**values, **overrides}
 
 
+def confirm(*, rnd, passed, by, comments=None, **kwargs):
+    """Confirm a round's results, each school's consolidated comments filled in as the page
+    prefills them (the saved ones, else the reviewers' comments, else a stock sentence)."""
+    drafts = selectors.round_comment_drafts(rnd)
+    filled = {
+        row.plan.pk: drafts.get(row.plan.pk) or "委員會綜合意見：請依審查意見持續精進。"
+        for row in selectors.ranking(rnd).rows
+    }
+    filled.update(comments or {})
+    return services.round_confirm_results(rnd=rnd, passed=passed, by=by, comments=filled, **kwargs)
+
+
+def decide(*, plan, by, comments="綜合意見：計畫具體可行，請依核定金額執行。", **kwargs):
+    return services.decision_record(plan=plan, by=by, comments=comments, **kwargs)
+
+
 ROUND1_COMMENT = "初審綜合意見：計畫架構完整，請補強量化指標。"
 ROUND2_COMMENT = "複審綜合意見：實地查訪所見與計畫相符。"
 
@@ -136,7 +152,7 @@ def through_round_one(committee, ministry, plan, members, fraction="0.8"):
     for i, member in enumerate(members):
         submit(assign(r1, member, plan, ministry), fraction, comment=f"個別委員意見{i}號")
     services.consolidated_comment_save(rnd=r1, plan=plan, text=ROUND1_COMMENT, by=ministry)
-    services.round_confirm_results(rnd=r1, passed={plan.pk}, by=ministry)
+    confirm(rnd=r1, passed={plan.pk}, by=ministry)
     return r1
 
 
@@ -147,7 +163,7 @@ def through_round_two(committee, ministry, plan, members, fraction="0.85"):
     for a in Assignment.objects.filter(round=r2, plan=plan).select_related("member__user", "round"):
         submit(a, fraction, comment=f"複審個別意見{a.member_id}")
     services.consolidated_comment_save(rnd=r2, plan=plan, text=ROUND2_COMMENT, by=ministry)
-    services.round_confirm_results(rnd=r2, passed={plan.pk}, by=ministry)
+    confirm(rnd=r2, passed={plan.pk}, by=ministry)
     return r2
 
 
@@ -161,7 +177,7 @@ def through_decision(committee, ministry, plan, members, amounts=None):
         amounts = dict(requested)
         first = plan.plan_years[0]
         amounts[first] = requested[first] - 2
-    return services.decision_record(
+    return decide(
         plan=plan,
         approve=True,
         amounts=amounts,

@@ -127,3 +127,31 @@ def test_confirmation_guard_names_the_unscored_school_in_the_browser(
     expect(page.get_by_text("已確認審查結果並通知學校。")).to_be_visible()
     expect(page.locator(f"#rank-{other_plan.pk}")).to_contain_text("不予審查")
     assert selectors.passed_first_round(round1.committee) == {plan.pk}
+
+
+def test_school_reads_its_feedback_in_the_browser(
+    page, login, committee, ministry, expert, industry, plan, coordinator
+):
+    """Issue 10 §3: ministry staff edit the prefilled consolidated comments when confirming
+    round 1; the school reads them with its result, without a reviewer's name or score."""
+    round1 = builders.open_round(builders.first_round(committee), ministry)
+    for member, text in ((expert, "策略具體。"), (industry, "指標需量化。")):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9", comment=text)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(ministry.username)
+    page.goto(f"/review/rounds/{round1.pk}/ranking/")
+    box = page.get_by_label(f"{plan.school.name}的綜合意見")
+    expect(box).to_have_value("1. 策略具體。\n2. 指標需量化。")
+    box.fill("委員會綜合意見：策略具體，請將指標量化。")
+    page.get_by_role("button", name="確認通過名單").click()
+    expect(page.get_by_text("已確認審查結果並通知學校。")).to_be_visible()
+
+    page.context.clear_cookies()
+    login(coordinator.username)
+    page.goto(f"/plans/{plan.pk}/")
+    panel = page.locator("#review-result")
+    expect(panel).to_contain_text("通過")
+    expect(panel).to_contain_text("委員會綜合意見：策略具體，請將指標量化。")
+    body = page.content()
+    assert expert.user.display_name not in body and industry.user.display_name not in body
+    assert "90.00" not in body

@@ -33,7 +33,7 @@ def scored(round1, ministry, expert, industry, plan, other_plan):
 
 @pytest.fixture
 def confirmed(scored, ministry, plan):
-    services.round_confirm_results(rnd=scored, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=scored, passed={plan.pk}, by=ministry)
     return scored
 
 
@@ -54,7 +54,7 @@ def test_confirm_refused_while_an_application_is_short_of_reviews(
     gaps = selectors.confirmation_gaps(short)
     assert [(g.plan, g.submitted, g.required) for g in gaps] == [(other_plan, 1, 2)]
     with pytest.raises(ReviewError) as error:
-        services.round_confirm_results(rnd=short, passed={plan.pk}, by=ministry)
+        builders.confirm(rnd=short, passed={plan.pk}, by=ministry)
     assert str(error.value) == (
         "The results cannot be confirmed yet, or these schools would fail by omission: "
         f"{other_plan.school.name} (1 of 2 reviews submitted). Get their reviews in, or leave "
@@ -70,10 +70,12 @@ def test_confirm_refused_for_an_application_nobody_was_assigned(
         builders.submit(builders.assign(round1, member, plan, ministry), "0.8")
     builders.close_round(round1, ministry)
     with pytest.raises(ReviewError, match=other_plan.school.name):
-        services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
+        builders.confirm(rnd=round1, passed={plan.pk}, by=ministry)
 
 
-def test_leave_out_needs_a_reason_is_audited_and_cannot_pass(short, ministry, plan, other_plan):
+def test_leave_out_needs_a_reason_is_audited_and_cannot_pass(
+    short, ministry, plan, other_plan, english
+):
     with pytest.raises(ValidationError) as error:
         services.application_leave_out(rnd=short, plan=other_plan, reason="  ", by=ministry)
     assert list(error.value.message_dict) == ["reason"]
@@ -84,9 +86,9 @@ def test_leave_out_needs_a_reason_is_audited_and_cannot_pass(short, ministry, pl
         services.application_leave_out(rnd=short, plan=other_plan, reason="再次", by=ministry)
     assert selectors.confirmation_gaps(short) == []
     with pytest.raises(ValidationError) as error:
-        services.round_confirm_results(rnd=short, passed={plan.pk, other_plan.pk}, by=ministry)
+        builders.confirm(rnd=short, passed={plan.pk, other_plan.pk}, by=ministry)
     assert list(error.value.message_dict) == [f"reason_{other_plan.pk}"]
-    services.round_confirm_results(rnd=short, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=short, passed={plan.pk}, by=ministry)
     outcome = RoundOutcome.objects.get(plan=other_plan)
     assert (outcome.passed, outcome.left_out, outcome.reason) == (False, True, "學校來函撤回申請")
     assert actions(action="review.leave_out") == ["review.leave_out"]
@@ -108,7 +110,7 @@ def test_leave_out_refused_to_others_and_after_confirmation(
         services.application_leave_out(rnd=confirmed, plan=other_plan, reason="x", by=coordinator)
 
 
-def test_take_back_puts_the_gap_back(round1, ministry, plan):
+def test_take_back_puts_the_gap_back(round1, ministry, plan, english):
     builders.close_round(round1, ministry)
     services.application_leave_out(rnd=round1, plan=plan, reason="撤回", by=ministry)
     services.application_take_back(rnd=round1, plan=plan, by=ministry)
@@ -119,7 +121,7 @@ def test_take_back_puts_the_gap_back(round1, ministry, plan):
 
 
 def test_round2_confirmation_needs_a_visit_sel5(
-    confirmed, round2, ministry, expert, industry, plan
+    confirmed, round2, ministry, expert, industry, plan, english
 ):
     """SEL-5: in round 2 an application with no site visit or interview blocks the
     confirmation, even with its reviews in."""
@@ -129,13 +131,13 @@ def test_round2_confirmation_needs_a_visit_sel5(
     gaps = selectors.confirmation_gaps(round2)
     assert [(g.plan, g.no_visit) for g in gaps] == [(plan, True)]
     with pytest.raises(ReviewError, match="no site visit or interview"):
-        services.round_confirm_results(rnd=round2, passed={plan.pk}, by=ministry)
+        builders.confirm(rnd=round2, passed={plan.pk}, by=ministry)
 
 
 def test_round_reopen_withdraws_outcomes_and_tells_the_schools(
-    scored, ministry, plan, mailoutbox, django_capture_on_commit_callbacks
+    scored, ministry, plan, mailoutbox, django_capture_on_commit_callbacks, english
 ):
-    services.round_confirm_results(rnd=scored, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=scored, passed={plan.pk}, by=ministry)
     with pytest.raises(ValidationError):
         services.round_reopen(rnd=scored, reason=" ", by=ministry)
     mailoutbox.clear()
@@ -151,7 +153,7 @@ def test_round_reopen_withdraws_outcomes_and_tells_the_schools(
     assert entry.note == "委員會議決議重新檢視"
     with pytest.raises(ReviewError, match="not confirmed"):
         services.round_reopen(rnd=scored, reason="again", by=ministry)
-    services.round_confirm_results(rnd=scored, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=scored, passed={plan.pk}, by=ministry)
     assert Round.objects.get(pk=scored.pk).is_confirmed
 
 
@@ -201,7 +203,7 @@ def test_leave_out_and_reopen_pages_for_ministry_only(
     assert "確認通過名單</button>" in page
     response = client.post(
         reverse("review:ranking", args=[short.pk]),
-        {f"pass_{plan.pk}": "on", "note": ""},
+        {f"pass_{plan.pk}": "on", "note": "", f"comment_{plan.pk}": "綜合意見"},
         follow=True,
     )
     assert Round.objects.get(pk=short.pk).is_confirmed

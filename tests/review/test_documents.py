@@ -103,6 +103,7 @@ def test_decision_notice_pdf_for_the_school_never_names_a_reviewer(
         "15.000",
         builders.ROUND1_COMMENT.replace(" ", ""),
         builders.ROUND2_COMMENT.replace(" ", ""),
+        "綜合意見：計畫具體可行，請依核定金額執行。",
         "BUD-5",
     ):
         assert expected in text, expected

@@ -493,7 +493,7 @@ def test_confirm_results_sel4_records_the_pass_list(
         (other_plan, D("65.00"), False),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_confirm_results(rnd=scored, passed={plan.pk}, by=ministry)
+        builders.confirm(rnd=scored, passed={plan.pk}, by=ministry)
     assert list(RoundOutcome.objects.values_list("plan_id", "rank", "final", "passed")) == [
         (plan.pk, 1, D("85.00"), True),
         (other_plan.pk, 2, D("65.00"), False),
@@ -502,11 +502,11 @@ def test_confirm_results_sel4_records_the_pass_list(
     assert actions(action="review.confirm") == ["review.confirm"]
     assert len(mailoutbox) == 4  # each school's coordinator and principal
     with pytest.raises(ReviewError, match="confirmed"):
-        services.round_confirm_results(rnd=scored, passed=set(), by=ministry)
+        builders.confirm(rnd=scored, passed=set(), by=ministry)
 
 
 def test_confirm_results_locks_the_round(scored, ministry, plan, expert):
-    services.round_confirm_results(rnd=scored, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=scored, passed={plan.pk}, by=ministry)
     a = Assignment.objects.filter(member=expert, plan=plan).first()
     with pytest.raises(ReviewError, match="confirmed"):
         services.review_reopen(review=a.review, reason="x", by=ministry)
@@ -516,9 +516,9 @@ def test_confirm_results_locks_the_round(scored, ministry, plan, expert):
 
 def test_confirm_results_departure_needs_a_reason(scored, ministry, plan, other_plan):
     with pytest.raises(ValidationError) as error:
-        services.round_confirm_results(rnd=scored, passed={plan.pk, other_plan.pk}, by=ministry)
+        builders.confirm(rnd=scored, passed={plan.pk, other_plan.pk}, by=ministry)
     assert list(error.value.message_dict) == [f"reason_{other_plan.pk}"]
-    services.round_confirm_results(
+    builders.confirm(
         rnd=scored,
         passed={plan.pk, other_plan.pk},
         reasons={other_plan.pk: "委員會議決議：位處偏遠，列入複審"},
@@ -538,10 +538,10 @@ def test_confirm_results_waits_for_missing_reviews_until_the_deadline(
     builders.submit(builders.assign(round1, expert, plan, ministry), "0.8")
     builders.assign(round1, industry, plan, ministry)
     with pytest.raises(ReviewError, match="still missing"):
-        services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
+        builders.confirm(rnd=round1, passed={plan.pk}, by=ministry)
     builders.close_round(round1, ministry)
     services.round_update(rnd=round1, values={"reviewers_per_application": 1}, by=ministry)
-    services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=round1, passed={plan.pk}, by=ministry)
     assert RoundOutcome.objects.get(plan=plan).review_count == 1
 
 
@@ -593,7 +593,7 @@ def test_median_and_normalised_aggregation_from_reviews(round1, ministry, commit
 
 @pytest.fixture
 def confirmed(scored, ministry, plan):
-    services.round_confirm_results(rnd=scored, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=scored, passed={plan.pk}, by=ministry)
     return scored
 
 
@@ -612,7 +612,7 @@ def test_round2_sel4_pool_is_empty_before_round1_is_confirmed(
     with pytest.raises(ReviewError, match="did not pass round 1"):
         builders.assign(round2, expert, plan, ministry)
     with pytest.raises(ReviewError, match="round 1 first"):
-        services.round_confirm_results(rnd=round2, passed=set(), by=ministry)
+        builders.confirm(rnd=round2, passed=set(), by=ministry)
 
 
 def test_visit_sel5_schedules_assigns_attendees_and_tells_the_school(
@@ -729,15 +729,15 @@ def through_round2(confirmed, round2, ministry, expert, industry, plan):
     )
     for a in Assignment.objects.filter(round=round2):
         builders.submit(a, "0.8")
-    services.round_confirm_results(rnd=round2, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=round2, passed={plan.pk}, by=ministry)
     return round2
 
 
 def test_decision_sel6_approval_refused_before_round2(confirmed, ministry, plan):
     """SEL-6: nothing is approved without round 2."""
     amounts = dict(services.requested_subsidy(plan))
-    with pytest.raises(ReviewError, match="SEL-6"):
-        services.decision_record(plan=plan, approve=True, amounts=amounts, by=ministry)
+    with pytest.raises(ReviewError, match=r"柒-二-\(三\)-5"):
+        builders.decide(plan=plan, approve=True, amounts=amounts, by=ministry)
     assert not Decision.objects.exists()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.UNDER_REVIEW
@@ -753,7 +753,7 @@ def test_decision_sel6_bud5_approval_with_a_lower_amount_asks_for_a_revised_budg
     assert requested == {y: D("15.000") for y in years}
     amounts = {years[0]: D("12.500"), years[1]: D("15.000"), years[2]: D("15")}
     with django_capture_on_commit_callbacks(execute=True):
-        decision = services.decision_record(
+        decision = builders.decide(
             plan=plan, approve=True, amounts=amounts, conditions="依審查意見修正經費。", by=ministry
         )
     plan.refresh_from_db()
@@ -783,7 +783,7 @@ def test_decision_sel6_bud5_approval_with_a_lower_amount_asks_for_a_revised_budg
 def test_decision_refuses_an_amount_above_the_request_or_missing(through_round2, ministry, plan):
     years = plan.plan_years
     with pytest.raises(ValidationError) as error:
-        services.decision_record(
+        builders.decide(
             plan=plan,
             approve=True,
             amounts={years[0]: D("15.001"), years[1]: D("1")},
@@ -791,7 +791,7 @@ def test_decision_refuses_an_amount_above_the_request_or_missing(through_round2,
         )
     assert set(error.value.message_dict) == {f"amount_{years[0]}", f"amount_{years[2]}"}
     with pytest.raises(ValidationError):
-        services.decision_record(
+        builders.decide(
             plan=plan, approve=True, amounts={y: D("1.0001") for y in years}, by=ministry
         )
     plan.refresh_from_db()
@@ -802,30 +802,28 @@ def test_decision_rejection_needs_reasons_and_a_finished_review(
     confirmed, ministry, plan, other_plan
 ):
     with pytest.raises(ValidationError):
-        services.decision_record(plan=other_plan, approve=False, reasons=" ", by=ministry)
+        builders.decide(plan=other_plan, approve=False, reasons=" ", by=ministry)
     # ``plan`` passed round 1 and round 2 has not finished: too early to reject it.
     with pytest.raises(ReviewError, match="not finished"):
-        services.decision_record(plan=plan, approve=False, reasons="x", by=ministry)
-    decision = services.decision_record(
-        plan=other_plan, approve=False, reasons="未通過初審。", by=ministry
-    )
+        builders.decide(plan=plan, approve=False, reasons="x", by=ministry)
+    decision = builders.decide(plan=other_plan, approve=False, reasons="未通過初審。", by=ministry)
     other_plan.refresh_from_db()
     assert other_plan.status == PlanStatus.REJECTED
     assert decision.outcome == "rejected"
     with pytest.raises(ReviewError, match="decided already"):
-        services.decision_record(plan=other_plan, approve=False, reasons="x", by=ministry)
+        builders.decide(plan=other_plan, approve=False, reasons="x", by=ministry)
 
 
 def test_decision_only_by_ministry(through_round2, plan, committee_member):
     with pytest.raises(ReviewError, match="ministry"):
-        services.decision_record(plan=plan, approve=False, reasons="x", by=committee_member)
+        builders.decide(plan=plan, approve=False, reasons="x", by=committee_member)
 
 
 def test_every_transition_writes_an_audit_row(through_round2, ministry, plan):
     services.consolidated_comment_save(
         rnd=through_round2, plan=plan, text="計畫完整可行。", by=ministry
     )
-    services.decision_record(
+    builders.decide(
         plan=plan,
         approve=True,
         amounts={y: D("15") for y in plan.plan_years},
@@ -878,9 +876,9 @@ def test_decision_rejects_an_application_nobody_could_review(
     services.application_leave_out(
         rnd=round1, plan=other_plan, reason="無委員可審查（均有利益迴避）", by=ministry
     )
-    services.round_confirm_results(rnd=round1, passed={plan.pk}, by=ministry)
+    builders.confirm(rnd=round1, passed={plan.pk}, by=ministry)
     other_plan.refresh_from_db()
     assert other_plan.status == PlanStatus.SUBMITTED
-    services.decision_record(plan=other_plan, approve=False, reasons="無委員可審查。", by=ministry)
+    builders.decide(plan=other_plan, approve=False, reasons="無委員可審查。", by=ministry)
     other_plan.refresh_from_db()
     assert other_plan.status == PlanStatus.REJECTED

@@ -182,7 +182,7 @@ def test_scoring_after_the_deadline_is_refused(client_for, round1, ministry, exp
     builders.close_round(round1, ministry)
     client = client_for(expert.user)
     page = client.get(reverse("review:assignment", args=[a.pk])).content.decode()
-    assert "本階段已截止" in page
+    assert "已逾評分截止時間" in page
     response = client.post(
         reverse("review:assignment", args=[a.pk]), {**_form(round1), "action": "submit"}
     )
@@ -276,7 +276,10 @@ def test_ranking_page_confirms_the_pass_list(
     response = client.post(url, {f"pass_{plan.pk}": "on", f"pass_{other_plan.pk}": "on"})
     assert "的結果與通過規則不同的理由" in response.content.decode()
     assert not RoundOutcome.objects.exists()
-    response = client.post(url, {f"pass_{plan.pk}": "on", "note": "第1次審查會議"}, follow=True)
+    comments = {f"comment_{p.pk}": f"{p.school.name}綜合意見" for p in (plan, other_plan)}
+    response = client.post(
+        url, {f"pass_{plan.pk}": "on", "note": "第1次審查會議", **comments}, follow=True
+    )
     assert "已確認審查結果並通知學校" in " ".join(messages_of(response))
     assert selectors.passed_first_round(round1.committee) == {plan.pk}
 
@@ -295,6 +298,7 @@ def test_decide_through_the_page_keeps_typed_amounts_on_error(
         f"approve-amount_{years[1]}": "15",
         f"approve-amount_{years[2]}": "14.5",
         "approve-conditions": "請修正經費。",
+        "approve-comments": "綜合意見：計畫具體可行。",
     }
     response = client.post(url, data)
     page = response.content.decode()
@@ -457,7 +461,7 @@ def test_ranking_query_count(
     client = client_for(ministry)
     url = reverse("review:ranking", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -532,7 +536,7 @@ def test_rubric_page_adds_and_edits_until_scoring_starts(
     a = builders.assign(round1, expert, plan, ministry)
     services.review_save(assignment=a, by=expert.user, points={criterion.pk: D("6")})
     page = client.get(url).content.decode()
-    assert "已開始評分，評分表無法再修改。" in page
+    assert "委員已開始初審評分，評分表無法再修改。" in page
     response = client.post(
         edit,
         {
