@@ -1,0 +1,319 @@
+"""Demo data of the performance assessment (run after the indicators' demo).
+
+Four schools supported in phase 113–115, 113 passed, whose 114 results report was written
+and submitted inside the open reporting window (every missed target explained):
+
+- 023402: awaiting the evaluation panel's visit (scheduled; no outcome, so 115 cannot start);
+- 153401: visited, rated, continue: 114 passed;
+- 143402: continue with conditions, one still open;
+- 163401: support ended (中止輔助): 114 and 115 closed, no follow-up plan for the next phase.
+
+The panel of 114 has the demo ``panel`` account as a member (with a declared conflict), and
+the demo school (``school``) has a commendation and a nomination. Everything goes through the
+services; a school that already has a plan of the phase is left alone (idempotent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from applications.demo import DEMO_SCHOOL, _staff
+from applications.enums import ExpenseType, PlanKind, PlanStatus, YearStatus
+from applications.models import BudgetLine, Plan, PlanEvent, PlanSection, PlanYear, SubPlan
+from applications.sections import SECTION_FORMS
+from indicators.attainment import plan_attainment
+from indicators.enums import Attainment
+from portal.accounts.models import User
+from portal.programme import calendar
+from portal.programme.models import Phase
+from portal.schools.models import School
+
+from . import services
+from .enums import Decision, ExecutionState, NominationKind, NomineeRole
+from .models import Panel, ResultsReport
+
+YEAR = 114
+SCENARIOS = [
+    ("023402", (7, 3), "visit"),
+    ("153401", (7, 8), "continue"),
+    ("143402", (7, 4), "conditions"),
+    ("163401", (7, 9), "end"),
+]
+
+
+def _plan(code: str, items, ministry) -> Plan | None:
+    from indicators.demo import fill_plan_targets
+
+    school = School.objects.filter(code=code).first()
+    phase = Phase.objects.filter(start_year=113).first()
+    if school is None or phase is None or Plan.objects.filter(school=school, phase=phase).exists():
+        return None
+    coordinator, _principal = _staff(school)
+    plan = Plan.objects.create(
+        school=school,
+        phase=phase,
+        kind=PlanKind.NEW,
+        application_year=YEAR,
+        created_by=coordinator,
+    )
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=plan, key=key, data={}) for key in SECTION_FORMS
+    )
+    PlanEvent.objects.create(
+        plan=plan,
+        from_status=PlanStatus.UNDER_REVIEW,
+        to_status=PlanStatus.APPROVED,
+        academic_year=113,
+        actor=ministry,
+        comment="核定（示範資料）",
+    )
+    subplans = []
+    for order, item in enumerate(items, 1):
+        subplans.append(
+            SubPlan.objects.create(
+                plan=plan,
+                item=item,
+                title=f"項目{item}推動計畫",
+                order=order,
+                strategies="辦理研習、社群與實作課程",
+                schedule={str(y): f"{y}學年度：辦理研習 4 場、社群 6 次" for y in phase.years},
+            )
+        )
+    fill_plan_targets(plan, coordinator)  # written while the plan is a draft
+    plan.status = PlanStatus.APPROVED
+    plan.save(update_fields=["status"])
+    for year in phase.years:
+        PlanYear.objects.create(
+            plan=plan,
+            academic_year=year,
+            status=YearStatus.PASSED if year < YEAR else YearStatus.ACTIVE,
+            approved_amount=Decimal("1200"),
+            set_by=ministry,
+        )
+    for subplan, (name, kind, amount) in zip(
+        subplans * 2,
+        [
+            ("講座鐘點費", ExpenseType.BUSINESS, "180"),
+            ("教學材料費", ExpenseType.BUSINESS, "120"),
+            ("實習設備", ExpenseType.EQUIPMENT, "400"),
+            ("雜支", ExpenseType.MISC, "30"),
+        ],
+        strict=False,
+    ):
+        BudgetLine.objects.create(
+            plan=plan,
+            sub_plan=subplan,
+            academic_year=YEAR,
+            expense_type=kind,
+            name=name,
+            unit="式",
+            quantity=Decimal("1"),
+            unit_price=Decimal(amount),
+            total=Decimal(amount),
+            subsidy=Decimal(amount),
+            own_funds=Decimal("0"),
+        )
+    return plan
+
+
+def _values(plan: Plan) -> None:
+    from indicators.values import services as values
+    from indicators.values.demo import _report_values
+
+    coordinator, principal = _staff(plan.school)
+    report = _report_values(plan, YEAR, coordinator, misses=9)
+    values.report_send_to_principal(report=report, by=coordinator)
+    values.report_principal_approve(report=report, by=principal, comment="經核閱無誤。")
+
+
+def _report(plan: Plan) -> ResultsReport:
+    coordinator, principal = _staff(plan.school)
+    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    services.summary_save(
+        report=report,
+        summary="本學年度依核定計畫推動各子計畫，教師社群與實作課程如期辦理。",
+        revision=0,
+        by=coordinator,
+    )
+    for execution in report.executions.all():
+        services.part_save(
+            report=report,
+            part=execution,
+            values={
+                "state": ExecutionState.DONE,
+                "activities": "辦理教師研習 4 場、專業社群 6 次、學生實作課程 2 班",
+                "dates": "114/09/01–115/06/30",
+                "participants": "86",
+            },
+            revision=None,
+            by=coordinator,
+        )
+    for evaluation in report.item_evaluations.all():
+        services.part_save(
+            report=report,
+            part=evaluation,
+            values={
+                "achieved": "教師專業社群運作穩定，學生學習成效提升。",
+                "self_assessment": "大致達成預期成效，部分指標受新生人數影響。",
+                "improvements": "加強跨處室協調。",
+            },
+            revision=None,
+            by=coordinator,
+        )
+    for result in plan_attainment(plan, YEAR).results:
+        if result.status == Attainment.NOT_MET:
+            services.part_save(
+                report=report,
+                part=services.explanation_for(report, result.plan_indicator),
+                values={
+                    "explanation": "受新生人數變動影響，未達預期目標。",
+                    "actions": "下學年度加強輔導並調整策略。",
+                },
+                revision=None,
+                by=coordinator,
+            )
+    for line in report.budget_executions.all():
+        spent = (line.approved * Decimal("0.95")).quantize(Decimal("0.001"))
+        services.part_save(
+            report=report, part=line, values={"spent": str(spent)}, revision=None, by=coordinator
+        )
+    services.report_send_to_principal(report=report, by=coordinator)
+    services.report_principal_approve(report=report, by=principal, comment="同意送出。")
+    return report
+
+
+def _panel(ministry) -> Panel:
+    panel = Panel.objects.filter(academic_year=YEAR).first()
+    if panel:
+        return panel
+    panel = services.panel_create(
+        academic_year=YEAR,
+        name="114學年度考評小組",
+        levels=["優等", "甲等", "乙等", "丙等"],
+        by=ministry,
+    )
+    member = User.objects.filter(username="panel").first()
+    if member:
+        added = services.member_add(panel=panel, user=member, by=ministry)
+        conflict = School.objects.filter(code=DEMO_SCHOOL).first()
+        if conflict:
+            services.member_conflicts_set(
+                member=added, schools=[conflict], note="曾任該校兼任教師", by=member
+            )
+    return panel
+
+
+def _evaluate(panel: Panel, plan: Plan, ministry, *, visited: bool):
+    member = panel.members.select_related("user").first()
+    assignment = None
+    if member:
+        assignment = services.assignment_add(panel=panel, member=member, plan=plan, by=ministry)
+    now = timezone.now()
+    starts = now - dt.timedelta(days=10) if visited else now + dt.timedelta(days=10)
+    visit = services.visit_schedule(
+        panel=panel, plan=plan, starts_at=starts, place="行政大樓第一會議室", by=ministry
+    )
+    if not visited or assignment is None:
+        return
+    user = member.user
+    services.visit_record(
+        visit=visit,
+        minutes="聽取簡報、檢視佐證資料、訪談教師與學生代表。",
+        school_attendees="校長、教務主任、實習主任、承辦人",
+        members_present=[member],
+        by=user,
+    )
+    for item in plan.subplans.values_list("item", flat=True):
+        services.finding_save(
+            assignment=assignment, item=item, text="子計畫依進度執行，佐證資料完整。", by=user
+        )
+    services.rating_save(
+        assignment=assignment,
+        rating=panel.levels.order_by("order")[1],
+        opinion="整體執行良好，經費執行率可再提升。",
+        by=user,
+    )
+    services.recommendation_add(
+        assignment=assignment, item=7, text="建議擴大教師專業社群參與人數。", by=user
+    )
+
+
+def _nominations() -> None:
+    from .models import Nomination
+
+    school = School.objects.filter(code=DEMO_SCHOOL).first()
+    if school is None or Nomination.objects.filter(school=school).exists():
+        return
+    coordinator, _principal = _staff(school)
+    year = calendar.AcademicYear.current().roc
+    services.nomination_add(
+        school=school,
+        academic_year=year,
+        kind=NominationKind.COMMENDATION,
+        nominee="陳組長",
+        nominee_role=NomineeRole.STAFF,
+        nominee_title="實習組長",
+        reason="統籌優質化計畫執行，成效卓著，依規定敘嘉獎二次。",
+        by=coordinator,
+    )
+    services.nomination_add(
+        school=school,
+        academic_year=year,
+        kind=NominationKind.TEACHING,
+        nominee="林老師",
+        nominee_role=NomineeRole.TEACHER,
+        nominee_title="機械科教師",
+        reason="帶領教師專業社群發展實作課程，推薦參加教學卓越獎。",
+        by=coordinator,
+    )
+
+
+@transaction.atomic
+def seed() -> None:
+    ministry = User.objects.filter(username="ministry").first()
+    if ministry is None:
+        return
+    panel = _panel(ministry)
+    for code, items, scenario in SCENARIOS:
+        plan = _plan(code, items, ministry)
+        if plan is None:
+            continue
+        _values(plan)
+        _report(plan)
+        _evaluate(panel, plan, ministry, visited=scenario != "visit")
+        if scenario == "continue":
+            services.outcome_decide(
+                plan=plan,
+                academic_year=YEAR,
+                decision=Decision.CONTINUE,
+                opinion="各子計畫依進度執行，指標多數達成，同意繼續辦理。",
+                by=ministry,
+            )
+        elif scenario == "conditions":
+            services.outcome_decide(
+                plan=plan,
+                academic_year=YEAR,
+                decision=Decision.CONDITIONS,
+                opinion="執行大致符合計畫，惟部分指標未達成。",
+                conditions=[
+                    (
+                        "補送未達成指標之改善計畫",
+                        calendar.taipei_today() + dt.timedelta(days=20),
+                    )
+                ],
+                by=ministry,
+            )
+        elif scenario == "end":
+            services.outcome_decide(
+                plan=plan,
+                academic_year=YEAR,
+                decision=Decision.END,
+                reason="經費執行及指標達成情形經輔導後仍未改善",
+                opinion="多項子計畫延宕，經輔導後仍未改善。",
+                by=ministry,
+            )
+    _nominations()
