@@ -83,7 +83,7 @@ class CycleForm(PortalModelForm):
 class ScoresForm(PortalForm):
     """One score per item of a cycle, 0–100 with 2 decimals."""
 
-    def __init__(self, *args, items, initial_scores=None, **kwargs):
+    def __init__(self, *args, items, initial_scores=None, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
@@ -96,6 +96,16 @@ class ScoresForm(PortalForm):
                 initial=(initial_scores or {}).get(item.number),
                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
             )
+        self.fields["note"] = forms.CharField(
+            label=_("Reason for the change") if correcting else _("Source of the scores"),
+            required=correcting,
+            max_length=500,
+            help_text=(
+                _("Kept in the audit trail with the scores before and after, e.g. 評鑑報告更正。")
+                if correcting
+                else _("Optional, e.g. the evaluation report it comes from.")
+            ),
+        )
 
     def scores(self):
         return {item.number: self.cleaned_data[f"item_{item.number}"] for item in self.items}

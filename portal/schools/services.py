@@ -412,6 +412,7 @@ def evaluation_set_scores(
         before = None
         if evaluation is not None:
             before = {s.item.name: str(s.score) for s in evaluation.scores.select_related("item")}
+            before_total = str(evaluation.total_average)
         total = exact_mean([scores[i.number] for i in items])
         if evaluation is None:
             evaluation = SchoolEvaluation.objects.create(
@@ -431,7 +432,7 @@ def evaluation_set_scores(
                 action="evaluation.update" if before else "evaluation.create",
                 target=evaluation,
                 school=school,
-                before={**before, "總平均": None} if before else None,
+                before={**before, "總平均": before_total} if before else None,
                 after={**after, "總平均": str(total)},
                 note=note,
             )

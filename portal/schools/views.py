@@ -61,8 +61,21 @@ def school_detail(request, code):
             "documents": documents_for(school, kind="school_profile", user=request.user),
             "can_edit": request.user.has_perm("schools.change_school", school),
             "can_request_pdf": request.user.has_perm("schools.request_profile_pdf", school),
+            **evaluation_entry(request, school),
         },
     )
+
+
+def evaluation_entry(request, school) -> dict:
+    """For ministry staff: the cycles in which the school's scores can be added by hand."""
+    if not request.user.has_perm("schools.manage_evaluations"):
+        return {"can_manage_evaluations": False}
+    return {
+        "can_manage_evaluations": True,
+        "cycles_to_add": list(
+            EvaluationCycle.objects.exclude(evaluations__school=school).order_by("-start_year")
+        ),
+    }
 
 
 def school_create(request):
@@ -269,11 +282,18 @@ def evaluation_edit(request, pk, code):
     items = list(cycle.items.order_by("number"))
     evaluation = cycle.evaluations.filter(school=school).prefetch_related("scores__item").first()
     initial = {s.item.number: s.score for s in evaluation.scores.all()} if evaluation else {}
-    form = ScoresForm(request.POST or None, items=items, initial_scores=initial)
+    form = ScoresForm(
+        request.POST or None, items=items, initial_scores=initial, correcting=bool(evaluation)
+    )
+    back_to_school = request.GET.get("from") == "school"
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_set_scores(
-                cycle=cycle, school=school, scores=form.scores(), by=request.user
+                cycle=cycle,
+                school=school,
+                scores=form.scores(),
+                by=request.user,
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -281,11 +301,17 @@ def evaluation_edit(request, pk, code):
             messages.success(
                 request, _("The scores of %(school)s were saved.") % {"school": school.name}
             )
-            return redirect(cycle)
+            return redirect(school if back_to_school else cycle)
     return render(
         request,
         "schools/evaluation_form.html",
-        {"form": form, "cycle": cycle, "school": school, "evaluation": evaluation},
+        {
+            "form": form,
+            "cycle": cycle,
+            "school": school,
+            "evaluation": evaluation,
+            "back_to_school": back_to_school,
+        },
     )
 
 
