@@ -694,7 +694,15 @@ def reminders_send(*, at: dt.datetime | None = None) -> int:
         days = (window.closes_on - today).days
         if days not in REMINDER_DAYS:
             continue
+        start_of_today = calendar.start_of_day(today)
+        sent_today = set(
+            ReminderSent.objects.filter(window=window, sent_at__gte=start_of_today).values_list(
+                "school_id", flat=True
+            )
+        )
         for school in pending_schools(window.academic_year):
+            if school.pk in sent_today:
+                continue  # even if the window's dates changed since this morning
             with transaction.atomic():
                 _row, created = ReminderSent.objects.get_or_create(
                     window=window, school=school, days_before=days

@@ -427,3 +427,12 @@ def test_reminders_once_a_day_to_schools_not_submitted(
         assert services.reminders_send() == 0
     with time_machine.travel(dt.timedelta(days=2)):
         assert services.reminders_send() == 1
+
+
+def test_reminders_never_twice_the_same_day_even_if_the_window_moves(plan, coordinator):
+    open_window(days_left=7)
+    assert services.reminders_send() == 1
+    open_window(days_left=3)  # the ministry shortens the window the same day
+    assert services.reminders_send() == 0
+    with time_machine.travel(dt.timedelta(days=2)):
+        assert services.reminders_send() == 1  # 1 day left, another day
