@@ -107,4 +107,7 @@ def seed_own_indicator() -> None:
 
 
 def seed() -> None:
+    from .values.demo import seed_values
+
     seed_own_indicator()
+    seed_values()
