@@ -22,4 +22,5 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-se
 RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "portal.wsgi", "-c", "gunicorn.conf.py"]

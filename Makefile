@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-clock install system-deps migrate demo lint format messages check-deploy worker clean
+.PHONY: run dev test test-clock install system-deps migrate demo lint format messages check-deploy worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,14 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-## Serve the portal at http://127.0.0.1:$(PORT) on the embedded default (SQLite, in-process tasks).
+## Serve the portal at http://127.0.0.1:$(PORT) on the embedded default (SQLite, in-process tasks)
+## with gunicorn (several processes; static files collected and served by WhiteNoise).
 run: demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	PORT=$(PORT) PORTAL_STATIC_AUTOREFRESH=false $(BIN)/gunicorn portal.wsgi -c gunicorn.conf.py
+
+## Django's reloading development server, for working on the code.
+dev: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite; uses DATABASE_URL and REDIS_URL when they are set.

@@ -268,6 +268,9 @@ STORAGES = {
         ),
     },
 }
+# WhiteNoise serves STATIC_ROOT (collectstatic); with debug on it also finds files in the
+# apps and, unless this is off (`make run`), looks for changes on every request.
+WHITENOISE_AUTOREFRESH = env.bool("PORTAL_STATIC_AUTOREFRESH", default=DEBUG)
 PDF_FONT_DIR = BASE_DIR / "static" / "fonts"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
