@@ -325,11 +325,15 @@ def board_rows(plan_years, academic_year: int) -> list[BoardRow]:
             spent_sum=Sum("budget_executions__spent"),
         )
     }
-    values_status = dict(
-        YearReport.objects.filter(plan_id__in=plan_ids, academic_year=academic_year).values_list(
-            "plan_id", "status"
-        )
-    )
+    from indicators.enums import ReportStatus as ValuesStatus
+
+    labels = dict(ValuesStatus.choices)
+    values_status = {
+        plan_id: str(labels.get(status, status))
+        for plan_id, status in YearReport.objects.filter(
+            plan_id__in=plan_ids, academic_year=academic_year
+        ).values_list("plan_id", "status")
+    }
     visits = {
         v.school_id: v
         for v in Visit.objects.filter(
