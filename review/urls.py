@@ -54,6 +54,7 @@ urlpatterns = [
     path("review/plans/<int:plan_pk>/notice/", views.notice_pdf, name="notice_pdf"),
     path("review/reviews/<int:pk>/reopen/", views.review_reopen, name="review_reopen"),
     path("review/assignments/<int:pk>/", views.assignment, name="assignment"),
+    path("review/assignments/<int:pk>/plan/", views.assignment_plan, name="assignment_plan"),
     path("review/assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
     path("review/assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
     path("review/assignments/<int:pk>/recuse/", views.assignment_recuse, name="assignment_recuse"),

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Plan
+from applications.models import Plan, PlanVersion
+from applications.selectors import document_context as plan_document_context
 from portal.access import require, visible_or_404
 from portal.documents.selectors import documents_for
 from portal.documents.services import document_request
@@ -815,6 +816,10 @@ def plan_review(request, plan_pk, approve_form=None, reject_form=None, comment_f
             if detail.round.number == RoundNumber.SECOND
             else None
         )
+        detail.versions = sorted(
+            {a.version.number: a.version for a in detail.assignments if a.version}.values(),
+            key=lambda v: v.number,
+        )
         for a in detail.assignments:
             a.recuse_refusal = checks.recuse(a)
             review = selectors.review_of(a)
@@ -1007,9 +1012,51 @@ def assignment(request, pk):
             "criteria": criteria,
             "conflict_form": ReasonForm(),
             "score_refusal": score_refusal,
+            "later_versions": assignment.plan.versions.filter(
+                number__gt=assignment.version.number
+            ).count()
+            if assignment.version
+            else 0,
             "conflict_refusal": checks.declare_conflict(assignment, request.user),
             "visit": visit,
             "sheets": documents_for(review, kind=reports.SCORE_SHEET.key) if review else [],
+        },
+    )
+
+
+def assignment_plan(request, pk):
+    """The plan as it was submitted for the round: the frozen version the reviewer was
+    assigned, not the live plan; any version submitted later (a budget revised to the
+    approved amounts, say) is listed beside it and can be opened."""
+    assignment = _own_assignment(request, pk)
+    plan = assignment.plan
+    versions = list(
+        plan.versions.defer("snapshot").select_related("submitted_by").order_by("number")
+    )
+    if not versions:
+        raise Http404
+    assigned = assignment.version or versions[-1]
+    shown = [v for v in versions if v.number >= assigned.number]
+    number = request.GET.get("version", "")
+    if number:
+        if not number.isdigit():
+            raise Http404
+        wanted = next((v for v in shown if v.number == int(number)), None)
+        if wanted is None:
+            raise Http404
+    else:
+        wanted = assigned
+    version = PlanVersion.objects.select_related("submitted_by").get(pk=wanted.pk)
+    return render(
+        request,
+        "review/assignment_plan.html",
+        {
+            "assignment": assignment,
+            "plan": plan,
+            "version": version,
+            "assigned": assigned,
+            "versions": shown,
+            **plan_document_context(plan, version.snapshot),
         },
     )
 
