@@ -9,6 +9,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.audit.services import audit_record
 
@@ -59,7 +60,7 @@ def export_request(*, filters: dict, by) -> ValuesExport:
     from .tasks import build_values_export
 
     if not by.has_perm("indicators.view_national"):
-        raise ValuesError("Only ministry staff can export every school's values.")
+        raise ValuesError(_("Only ministry staff can export every school's values."))
     with transaction.atomic():
         export = ValuesExport.objects.create(requested_by=by, filters=filters)
         audit_record(

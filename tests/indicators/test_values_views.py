@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from indicators.enums import ReportStatus
 from indicators.models import ValueEvidence, YearReport, YearValue
-from indicators.values import services
+from indicators.values import selectors, services
 from tests.factories import UserFactory, grant
 from tests.indicators.values_builders import (
     YEAR,
@@ -276,3 +276,41 @@ def test_panel_member_sees_supported_schools(plan, school, panel_member, other_s
     client = client_for(panel_member)
     assert client.get(report_url(school)).status_code == 200
     assert client.get(url("values_school", other_school.code)).status_code == 404
+
+
+def test_writes_refused_to_other_roles_and_schools(
+    plan, school, coordinator, principal, other_school, ministry, client_for
+):
+    from indicators.models import ValuesExport
+
+    value = _saved_value(plan, coordinator)
+    evidence = services.evidence_add(
+        year_value=value,
+        upload=SimpleUploadedFile("a.pdf", PDF),
+        description="",
+        by=coordinator,
+    )
+    save = url("values_value_save", school.code, YEAR, value.plan_indicator_id)
+    typed = {f"v{value.plan_indicator_id}-value": "99"}
+    stranger = grant(UserFactory(username="stranger"), "coordinator", school=other_school)
+    assert client_for(stranger).post(save, typed).status_code == 404
+    assert client_for(principal).post(save, typed).status_code == 403
+    assert client_for(ministry).post(save, typed).status_code == 403
+    remove = url("values_evidence_remove", evidence.pk)
+    assert client_for(stranger).post(remove).status_code == 404
+    assert client_for(principal).post(remove).status_code == 403
+    assert str(YearValue.objects.get().value) == "12.0000"
+    assert ValueEvidence.objects.get().removed_at is None
+    upload = services.upload_read(
+        report=value.report,
+        upload=SimpleUploadedFile("x.csv", "指標代碼,分子,分母,數值,說明\nT03,,,13,\n".encode()),
+        rows=selectors.report_rows(plan, YEAR, value.report),
+        by=coordinator,
+    )
+    preview = url("values_upload_preview", school.code, YEAR, upload.pk)
+    assert client_for(stranger).get(preview).status_code == 404
+    assert client_for(principal).post(preview, {"apply": "1"}).status_code == 403
+    assert str(YearValue.objects.get().value) == "12.0000"
+    export = ValuesExport.objects.create(requested_by=ministry)
+    for name in ("values_export", "values_export_status", "values_export_download"):
+        assert client_for(coordinator).get(url(name, export.pk)).status_code == 403
