@@ -5,6 +5,7 @@ from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
+from django.utils.translation import override
 
 from indicators.attainment import (
     Share,
@@ -18,6 +19,19 @@ from indicators.attainment import (
     to_places,
 )
 from indicators.enums import Attainment, Direction, IndicatorKind
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with override("en"):
+        yield
+
+
+def test_number_problems_in_chinese():
+    with override("zh-hant"):
+        assert number_problems(indicator(), numerator=D(1), denominator=D(0)) == {
+            "denominator": "分母不可為 0。"
+        }
 
 
 def indicator(**kwargs):
