@@ -12,10 +12,13 @@ from portal.navigation import NavItem
 from portal.programme import calendar
 
 from . import selectors
+from .supported import is_supported
 
 
-def advisor_section(user) -> Section:
+def advisor_section(user) -> Section | None:
     data = selectors.advisor_home(user)
+    if not (data["rows"] or data["upcoming"] or data["reports_due"]):
+        return None  # the core's advisor card says there is nothing yet
     tasks = [
         Task(
             _("File the consulting report of %(school)s (held %(date)s).")
@@ -42,17 +45,21 @@ def advisor_section(user) -> Section:
     )
 
 
-def inspector_section(user) -> Section:
+def inspector_section(user) -> Section | None:
     data = selectors.inspector_home(user)
+    if not (data["schools"] or data["problems"]):
+        return None
     return Section(
         role="consulting-inspector", template="consulting/home/_inspector.html", context=data
     )
 
 
-def ministry_section(user) -> Section:
+def ministry_section(user) -> Section | None:
     semester = calendar.Semester.current()
     board = selectors.semester_board(semester)
     summary = selectors.semester_summary(board)
+    if not summary["schools"]:
+        return None  # no school supported this year: nothing to follow
     tasks = []
     if summary["behind"]:
         tasks.append(
@@ -93,6 +100,8 @@ def school_section(user) -> list[Section]:
             .order_by("date")
             .first()
         )
+        if not (open_advice or problems or upcoming or is_supported(school)):
+            continue
         tasks = []
         url = reverse("consulting:school", args=[school.code])
         if open_advice:
@@ -129,7 +138,9 @@ def school_section(user) -> list[Section]:
 
 
 def home_sections(user) -> list[Section]:
-    sections: list[Section] = []
+    """Sections only where there is something to follow, so that a role with nothing yet
+    keeps the core's own card alone."""
+    sections: list[Section | None] = []
     if user.has_role(Role.MINISTRY):
         sections.append(ministry_section(user))
     if user.school_ids():
@@ -138,7 +149,7 @@ def home_sections(user) -> list[Section]:
         sections.append(advisor_section(user))
     if user.has_role(Role.INSPECTOR):
         sections.append(inspector_section(user))
-    return sections
+    return [s for s in sections if s is not None]
 
 
 def nav_items(user) -> list[NavItem]:

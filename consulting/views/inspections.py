@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
@@ -133,13 +134,17 @@ ACTIONS = {
     "escalate": (
         services.problem_escalate,
         "consulting.inspect",
-        "The problem was escalated to the ministry.",
+        gettext_lazy("The problem was escalated to the ministry."),
     ),
-    "resolve": (services.problem_resolve, "consulting.supervise_problem", "Marked resolved."),
+    "resolve": (
+        services.problem_resolve,
+        "consulting.supervise_problem",
+        gettext_lazy("The problem is marked resolved; the school was told."),
+    ),
     "reopen": (
         services.problem_reopen,
         "consulting.supervise_problem",
-        "The problem is open again; the school was told.",
+        gettext_lazy("The problem is open again; the school was told."),
     ),
 }
 
@@ -156,6 +161,6 @@ def problem_action(request, pk, action):
     return run(
         request,
         lambda: service(problem=problem, note=request.POST.get("note", ""), by=request.user),
-        _(message),
+        str(message),
         problem.get_absolute_url(),
     )

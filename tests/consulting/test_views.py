@@ -349,9 +349,18 @@ def test_inspector_home_lists_open_problems(inspection, inspector, client_for):
     assert [p.description for p in section.context["problems"]] == ["設備採購落後"]
 
 
-def test_ministry_menu_and_home_link_the_boards(ministry, client_for):
-    page = client_for(ministry).get("/").content.decode()
+def test_ministry_menu_and_home_link_the_boards(ministry, plan, client_for):
+    response = client_for(ministry).get("/")
+    page = response.content.decode()
     assert ("/consulting/board/" in page, "/consulting/exchanges/board/" in page) == (True, True)
+    section = next(s for s in response.context["sections"] if s.role == "consulting-ministry")
+    assert section.context["summary"] == {"schools": 1, "behind": 1}
+
+
+def test_homes_add_nothing_when_there_is_nothing_to_follow(ministry, advisor, client_for):
+    for user in (ministry, advisor):
+        roles = [s.role for s in client_for(user).get("/").context["sections"]]
+        assert [r for r in roles if r.startswith("consulting")] == []
 
 
 # --- List pages: query counts at two sizes ------------------------------------------------
