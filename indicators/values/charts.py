@@ -44,23 +44,34 @@ def indicator_trend(*, baseline, baseline_year, years, targets: dict, actuals: d
     }
 
 
-def item_attainment(rows):
-    """Per item, the share of its indicators met: ``rows`` of (label, met, counted)."""
-    return {
-        "type": "bar",
-        "labels": [label for label, _met, _counted in rows],
-        "datasets": [
+def item_attainment(labels, series):
+    """Per item, the share of its indicators met, one bar per year: ``series`` is a list of
+    (year label, [(met, judged) per item]); a year where nothing was judged is left out."""
+    datasets = []
+    for year_label, shares in series:
+        if not any(judged for _met, judged in shares):
+            continue
+        datasets.append(
             {
-                "label": _("Indicators met (%)"),
+                "label": year_label,
                 "data": [
-                    round(met * 100 / counted, 1) if counted else None
-                    for _label, met, counted in rows
+                    round(met * 100 / judged, 1) if judged else None for met, judged in shares
                 ],
             }
-        ],
+        )
+    return {
+        "type": "bar",
+        "labels": list(labels),
+        "datasets": datasets,
         "options": {
             "indexAxis": "y",
-            "scales": {"x": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}},
+            "scales": {
+                "x": {
+                    "min": 0,
+                    "max": 100,
+                    "title": {"display": True, "text": _("Indicators met (%)")},
+                }
+            },
         },
     }
 

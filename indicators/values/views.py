@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import require, visible_or_404
+from portal.programme import calendar
 from portal.schools.models import School
 from portal.schools.tables import TableError
 from portal.spreadsheets import xlsx_response
@@ -655,16 +656,18 @@ def school_charts(request, code):
                 "shares": [attainment[y].items.get(number) for y in years],
             }
         )
-    latest = max((y for y in years if any(y in t.actuals for t in trends)), default=years[0])
     item_chart = charts.item_attainment(
+        [row["name"] for row in item_rows],
         [
             (
-                row["name"],
-                row["shares"][years.index(latest)].met,
-                row["shares"][years.index(latest)].judged,
+                calendar.format_academic_year(year),
+                [
+                    (row["shares"][i].met, row["shares"][i].judged) if row["shares"][i] else (0, 0)
+                    for row in item_rows
+                ],
             )
-            for row in item_rows
-        ]
+            for i, year in enumerate(years)
+        ],
     )
     trend_charts = [
         {
@@ -696,7 +699,6 @@ def school_charts(request, code):
             "baseline_year": baseline_year,
             "item_rows": item_rows,
             "item_chart": item_chart,
-            "latest": latest,
             "trend_charts": trend_charts,
             "overall": {y: attainment[y].overall for y in years},
         },
