@@ -13,3 +13,7 @@ class ApplicationsConfig(AppConfig):
         from .labels import AUDIT_LABELS
 
         register(AUDIT_LABELS)
+
+        from . import reminders
+
+        reminders.register()

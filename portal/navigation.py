@@ -84,6 +84,12 @@ def nav_items(user, path: str = "") -> list[NavItem]:
                 admin=True,
             )
         )
+    if user.has_perm("reminders.manage"):
+        items.append(
+            NavItem(
+                _("Reminders"), reverse("reminders:settings"), "bell", "/reminders/", admin=True
+            )
+        )
     if user.has_perm("accounts.manage_users"):
         items.append(
             NavItem(

@@ -22,5 +22,6 @@ urlpatterns = [
     path("programme/", include("portal.programme.urls")),
     path("audit/", include("portal.audit.urls")),
     path("documents/", include("portal.documents.urls")),
+    path("reminders/", include("portal.reminders.urls")),
     path("admin/", admin.site.urls),
 ]
