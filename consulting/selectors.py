@@ -129,6 +129,16 @@ def semester_board(
     return queryset
 
 
+def special_cases(semester: calendar.Semester, *, district=None) -> list[Consultation]:
+    """Special-case advisory (專案諮詢輔導) of the semester: input for later support (SUP-3)."""
+    queryset = Consultation.objects.filter(
+        academic_year=semester.academic_year, semester=semester.number, is_special_case=True
+    ).exclude(status=ConsultationStatus.CANCELLED)
+    if district is not None:
+        queryset = queryset.filter(school__district=district)
+    return list(queryset.select_related("school", "advisor").order_by("date", "pk")[:50])
+
+
 def semester_summary(queryset: QuerySet[School]) -> dict:
     """Totals of the whole (filtered) board in one query."""
     return queryset.aggregate(

@@ -52,6 +52,7 @@ def semester_board(request):
             "page": page,
             "rows": selectors.board_rows(page.object_list, semester.academic_year),
             "summary": selectors.semester_summary(board),
+            "special_cases": selectors.special_cases(semester, district=data.get("district")),
             "days_left": (semester.end - calendar.taipei_today()).days,
         },
     )

@@ -130,7 +130,7 @@ def test_semester_board_query_count(size, ministry, client_for, django_assert_nu
         builders.held(advisor, school, advice=1, file=False)
     client = client_for(ministry)
     client.get("/consulting/board/")  # warm the session and caches
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/consulting/board/")
     assert len(response.context["rows"]) == size
 
@@ -207,3 +207,16 @@ def test_exchange_board_excel(ministry, school, plan, client_for):
     assert [row[0] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)] == [
         school.code
     ]
+
+
+def test_sup3_special_case_advisory_listed_for_the_ministry(assigned, school, ministry, client_for):
+    c = services.consultation_schedule(
+        school=school,
+        by=assigned.advisor,
+        date=calendar.taipei_today(),
+        mode="on_site",
+        place="x",
+        is_special_case=True,
+    )
+    response = client_for(ministry).get("/consulting/board/")
+    assert [s.pk for s in response.context["special_cases"]] == [c.pk]

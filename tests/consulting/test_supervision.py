@@ -335,3 +335,51 @@ def test_note2_public_school_teacher_reduction_refused_over_4(ministry, school, 
             teacher=DesignatedTeacher(name="陳", duties="x", weekly_reduction=5),
             by=coordinator,
         )
+
+
+# --- The schedule and the audit trail ----------------------------------------------------------
+
+
+def test_sup4_reminders_run_daily_by_celery_beat():
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["consulting-reminders"]
+    assert entry["task"] == "consulting.tasks.send_reminders"
+
+
+def test_sup4_reminder_task_calls_the_service(assigned, school):
+    from consulting.tasks import send_reminders
+
+    with time_machine.travel(dt.datetime(2027, 1, 5, 9, tzinfo=calendar.TAIPEI)):
+        assert send_reminders.apply().get() == {"no_consultation": 1, "report_overdue": 0}
+
+
+def test_sup2_sup5_requests_and_exchanges_leave_audit_rows(
+    ministry, school, plan, other_plan, coordinator, profiled_advisor
+):
+    request = services.request_create(
+        school=school, topic="題", items=[7], details="x", by=coordinator
+    )
+    services.request_match(request=request, advisor=profiled_advisor, note="", by=ministry)
+    services.request_withdraw(request=request, by=coordinator)
+    exchange = services.exchange_create(
+        kind=ExchangeKind.INTER_SCHOOL,
+        title="交流",
+        date=today(),
+        place="x",
+        hosts=[school, other_plan.school],
+        by=coordinator,
+    )
+    services.exchange_record(
+        exchange=exchange,
+        record="ok",
+        attendance={school.pk: (True, "full"), other_plan.school_id: (True, "partial")},
+        by=coordinator,
+    )
+    assert builders.audit_actions()[-5:] == [
+        "consulting.request.create",
+        "consulting.request.match",
+        "consulting.request.withdraw",
+        "consulting.exchange.create",
+        "consulting.exchange.record",
+    ]
