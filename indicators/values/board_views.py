@@ -134,6 +134,23 @@ def board(request, year=None):
     )
 
 
+@require_POST
+def remind(request, year):
+    """Remind now the schools that have not submitted (never twice the same day)."""
+    require(request, "indicators.manage_windows")
+    try:
+        count = services.reminders_send_now(academic_year=year, by=request.user)
+    except services.ValuesError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(n)s schools were reminded by e-mail; those reminded today were left out.")
+            % {"n": count},
+        )
+    return redirect("indicators:values_board_year", year)
+
+
 def _status_labels():
     return {boards.NOT_STARTED: _("Not started"), **{s.value: str(s.label) for s in ReportStatus}}
 

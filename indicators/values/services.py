@@ -683,51 +683,66 @@ def upload_apply(*, upload: ValueUpload, by) -> int:
 
 def reminders_send(*, at: dt.datetime | None = None) -> int:
     """E-mail the schools that have not submitted a year's values, 7, 3 and 1 days before
-    the window closes and on its last day; each school once per window and day (the
-    ``ReminderSent`` row is unique), whatever the number of times the job runs."""
-    from .boards import pending_schools
-
+    the window closes and on its last day (the daily beat job); each school at most once a
+    day, whatever the number of times the job runs."""
     at = at or timezone.now()
     today = calendar.taipei_date(at)
     sent = 0
     for window in ReportingWindow.objects.filter(opens_on__lte=today, closes_on__gte=today):
-        days = (window.closes_on - today).days
-        if days not in REMINDER_DAYS:
-            continue
-        start_of_today = calendar.start_of_day(today)
-        sent_today = set(
-            ReminderSent.objects.filter(window=window, sent_at__gte=start_of_today).values_list(
-                "school_id", flat=True
+        if (window.closes_on - today).days in REMINDER_DAYS:
+            sent += _remind(window, today, by=None)
+    return sent
+
+
+def reminders_send_now(*, academic_year: int, by) -> int:
+    """Ministry staff remind, now, the schools that have not submitted the year's values;
+    only while its window is open, and never a school already reminded today."""
+    if not by.has_perm("indicators.manage_windows"):
+        raise ValuesError(_("Only ministry staff can send reminders."))
+    window = ReportingWindow.objects.filter(academic_year=academic_year).first()
+    if window_state(window) != "open":
+        raise ValuesError(_("Reminders are sent only while the reporting window is open."))
+    return _remind(window, calendar.taipei_today(), by=by)
+
+
+def _remind(window: ReportingWindow, today: dt.date, *, by) -> int:
+    from .boards import pending_schools
+
+    days = (window.closes_on - today).days
+    sent_today = set(
+        ReminderSent.objects.filter(
+            window=window, sent_at__gte=calendar.start_of_day(today)
+        ).values_list("school_id", flat=True)
+    )
+    sent = 0
+    for school in pending_schools(window.academic_year):
+        if school.pk in sent_today:
+            continue  # even if the window's dates changed since this morning
+        with transaction.atomic():
+            _row, created = ReminderSent.objects.get_or_create(
+                window=window, school=school, days_before=days
             )
-        )
-        for school in pending_schools(window.academic_year):
-            if school.pk in sent_today:
-                continue  # even if the window's dates changed since this morning
-            with transaction.atomic():
-                _row, created = ReminderSent.objects.get_or_create(
-                    window=window, school=school, days_before=days
-                )
-                if not created:
-                    continue
-                audit_record(
-                    actor=None,
-                    action="indicators.reminder",
-                    target=window,
-                    school=school,
-                    after={"days_before": days},
-                )
-                notify(
-                    users=users_with_role(Role.COORDINATOR, Role.PRINCIPAL, schools=[school.pk]),
-                    subject=gettext_lazy("Reminder: report this year's indicator values"),
-                    template="indicators/values/email/reminder.txt",
-                    context={
-                        "school": school,
-                        "window": window,
-                        "days": days,
-                        "url": reverse(
-                            "indicators:values_report", args=[school.code, window.academic_year]
-                        ),
-                    },
-                )
-                sent += 1
+            if not created:
+                continue
+            audit_record(
+                actor=by,
+                action="indicators.reminder",
+                target=window,
+                school=school,
+                after={"days_before": days},
+            )
+            notify(
+                users=users_with_role(Role.COORDINATOR, Role.PRINCIPAL, schools=[school.pk]),
+                subject=gettext_lazy("Reminder: report this year's indicator values"),
+                template="indicators/values/email/reminder.txt",
+                context={
+                    "school": school,
+                    "window": window,
+                    "days": days,
+                    "url": reverse(
+                        "indicators:values_report", args=[school.code, window.academic_year]
+                    ),
+                },
+            )
+            sent += 1
     return sent

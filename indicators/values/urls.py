@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{P}windows/", board_views.windows, name="values_windows"),
     path(f"{P}board/", board_views.board, name="values_board"),
     path(f"{P}board/<int:year>/", board_views.board, name="values_board_year"),
+    path(f"{P}board/<int:year>/remind/", board_views.remind, name="values_remind"),
     path(f"{P}national/", board_views.national, name="values_national"),
     path(f"{P}national/export/", board_views.export_start, name="values_export_start"),
     path(f"{P}exports/<int:pk>/", board_views.export_detail, name="values_export"),

@@ -230,3 +230,11 @@ def test_report_page_query_count_does_not_grow(
     with django_assert_num_queries(REPORT_QUERIES):
         response = client.get(url)
     assert response.content.decode().count('class="value-row') == count
+
+
+def test_remind_now_from_the_board(ministry, coordinator, client_for):
+    schools_in_every_state(3)
+    url = reverse("indicators:values_remind", args=[YEAR])
+    assert client_for(coordinator).post(url).status_code == 403
+    response = client_for(ministry).post(url, follow=True)
+    assert "已以電子郵件提醒 2 所學校" in response.content.decode()

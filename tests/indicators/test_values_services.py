@@ -436,3 +436,17 @@ def test_reminders_never_twice_the_same_day_even_if_the_window_moves(plan, coord
     assert services.reminders_send() == 0
     with time_machine.travel(dt.timedelta(days=2)):
         assert services.reminders_send() == 1  # 1 day left, another day
+
+
+def test_reminders_sent_now_by_the_ministry_never_twice_a_day(plan, coordinator, ministry):
+    open_window(days_left=20)  # not a scheduled reminder day
+    with pytest.raises(services.ValuesError):
+        services.reminders_send_now(academic_year=YEAR, by=coordinator)
+    assert services.reminders_send_now(academic_year=YEAR, by=ministry) == 1
+    assert services.reminders_send_now(academic_year=YEAR, by=ministry) == 0
+    open_window(days_left=7)
+    assert services.reminders_send() == 0  # the scheduled job the same day
+    assert AuditEntry.objects.get(action="indicators.reminder").actor == ministry
+    close_window()
+    with pytest.raises(services.ValuesError):
+        services.reminders_send_now(academic_year=YEAR, by=ministry)
