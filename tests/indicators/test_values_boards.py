@@ -108,7 +108,7 @@ def test_board_rows_say_who_has_not_reported_waits_or_was_returned(ministry, db)
     ]
 
 
-def test_national_table_rows_with_target_and_attainment(ministry, db):
+def test_ind2_national_table_rows_with_target_and_attainment(ministry, db):
     schools_in_every_state(1)
     rows = {
         r.indicator: r for r in map(boards.national_row, boards.national_values(academic_year=YEAR))

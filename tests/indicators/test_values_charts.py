@@ -48,7 +48,7 @@ def test_indicator_trend_chart_baseline_targets_actuals(plan, school, coordinato
     assert f'data-chart="trend-{pk}"' in html
 
 
-def test_item_attainment_chart_and_table(plan, school, coordinator, client_for):
+def test_ind2_item_attainment_chart_and_table(plan, school, coordinator, client_for):
     client = client_for(coordinator)
     html = client.get(reverse("indicators:values_charts", args=[school.code])).content.decode()
     chart = chart_data(html, "item-chart")

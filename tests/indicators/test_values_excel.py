@@ -82,7 +82,7 @@ def test_template_one_row_per_indicator_with_baseline_target_and_cells_to_fill(
     assert workbook["portal"].sheet_state == "hidden"
 
 
-def test_excel_round_trip_bad_row_refused_then_corrected_and_confirmed(
+def test_ind3_excel_round_trip_bad_row_refused_then_corrected_and_confirmed(
     plan, school, coordinator, client_for
 ):
     client = client_for(coordinator)
