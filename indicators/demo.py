@@ -15,7 +15,12 @@ from .attainment import to_places
 from .enums import Direction, IndicatorKind
 from .models import Indicator, PlanIndicator
 from .selectors.targets import plan_years, targets_snapshot
-from .services.targets import own_indicator_save, qualitative_save, targets_save
+from .services.targets import (
+    own_indicator_save,
+    qualitative_save,
+    targets_fill,
+    targets_save,
+)
 
 QUALITATIVE = "建立具體可行之推動機制，師生參與度與滿意度逐年提升，成果於校內外分享推廣。"
 
@@ -48,21 +53,19 @@ def fill_plan_targets(plan: Plan, by) -> None:
     and every covered item its expected qualitative result — only where none is set yet."""
     snapshot = targets_snapshot(plan)
     years = plan_years(plan)
-    done: set[int] = set()
+    wanted = {
+        entry["id"]: entry
+        for section in snapshot["items"]
+        for entry in section["ministry"]
+        if not entry["plan_indicator_id"] and not entry["retired"]
+    }
+    indicators = Indicator.objects.filter(pk__in=wanted).prefetch_related("item_links")
+    targets_fill(
+        plan=plan,
+        entries={i: _demo_targets(wanted[i.pk], years, i.pk) for i in indicators},
+        by=by,
+    )
     for section in snapshot["items"]:
-        for entry in section["ministry"]:
-            if entry["id"] in done or entry["plan_indicator_id"] or entry["retired"]:
-                continue
-            done.add(entry["id"])
-            baseline, targets = _demo_targets(entry, years, entry["id"])
-            targets_save(
-                plan=plan,
-                indicator=Indicator.objects.get(pk=entry["id"]),
-                baseline=baseline,
-                targets=targets,
-                revision=None,
-                by=by,
-            )
         if not section["qualitative"]:
             qualitative_save(
                 plan=plan, item=section["item"], text=QUALITATIVE, revision=None, by=by

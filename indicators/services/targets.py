@@ -39,6 +39,7 @@ __all__ = [
     "own_indicator_remove",
     "own_indicator_save",
     "qualitative_save",
+    "targets_fill",
     "targets_freeze",
     "targets_save",
 ]
@@ -78,13 +79,14 @@ def _state(row: PlanIndicator | None) -> dict | None:
     }
 
 
-def _check_indicator(plan: Plan, indicator: Indicator) -> None:
+def _check_indicator(plan: Plan, indicator: Indicator, *, version=None, items=None) -> None:
     """The indicator belongs to this plan: a ministry indicator of its phase's catalogue
-    listed under an item the plan covers (IND-4, PERF-5), or one of its own (PERF-4)."""
+    listed under an item the plan covers (IND-4, PERF-5), or one of its own (PERF-4).
+    ``version`` and ``items`` may be passed when checking many at once."""
     if indicator.is_ministry:
-        version = catalogue_for_plan(plan)
-        items = set(covered_items(plan))
-        linked = set(indicator.item_links.values_list("item", flat=True))
+        version = version or catalogue_for_plan(plan)
+        items = set(items if items is not None else covered_items(plan))
+        linked = {link.item for link in indicator.item_links.all()}
         if version is None or indicator.version_id != version.pk or not (linked & items):
             raise IndicatorError(_("This indicator is not one of the plan's items."))
     elif indicator.plan_id != plan.pk:
@@ -144,6 +146,8 @@ def targets_save(
             raise EditConflict(None)
         if row is not None and revision != row.revision:
             raise EditConflict(row)
+        if row is None and indicator.retired:
+            raise IndicatorError(_("This indicator is retired: it takes no new targets."))
         before = _state(row)
         if row is None:
             row = PlanIndicator(plan=plan, indicator=indicator)
@@ -183,6 +187,52 @@ def targets_save(
                 after={"indicator": indicator.name, **after},
             )
     return row
+
+
+def targets_fill(*, plan: Plan, entries: dict, by) -> int:
+    """Set the baseline and yearly targets of several indicators at once — only those the
+    plan has none for yet (a first fill, e.g. from a copy; never over what was typed).
+    ``entries`` maps an ``Indicator`` to ``(baseline, {year: target})``. Each value is
+    checked like ``targets_save`` does; one audit row lists them. Returns how many were set."""
+    from django.core.exceptions import ValidationError
+
+    _require_coordinator(plan, by)
+    years = set(plan_years(plan))
+    for indicator, (baseline, targets) in entries.items():
+        if set(targets) - years:
+            raise IndicatorError(_("A target is only set for the years of the plan's phase."))
+        for value in [baseline, *targets.values()]:
+            problem = target_problem(indicator, value)
+            if problem:
+                raise ValidationError(f"{indicator.name}：{problem}")
+    with transaction.atomic():
+        _require_editable(plan)
+        taken = set(PlanIndicator.objects.filter(plan=plan).values_list("indicator_id", flat=True))
+        todo = {i: v for i, v in entries.items() if i.pk not in taken}
+        version, items = catalogue_for_plan(plan), covered_items(plan)
+        for indicator in todo:
+            _check_indicator(plan, indicator, version=version, items=items)
+            if indicator.retired:
+                raise IndicatorError(_("This indicator is retired: it takes no new targets."))
+        rows = PlanIndicator.objects.bulk_create(
+            PlanIndicator(plan=plan, indicator=indicator, baseline=baseline, updated_by=by)
+            for indicator, (baseline, _targets) in todo.items()
+        )
+        PlanTarget.objects.bulk_create(
+            PlanTarget(plan_indicator=row, academic_year=year, value=value)
+            for row, (_baseline, targets) in zip(rows, todo.values(), strict=True)
+            for year, value in targets.items()
+            if value is not None
+        )
+        if rows:
+            audit_record(
+                actor=by,
+                action="indicators.targets.save",
+                target=plan,
+                school=plan.school,
+                after={"indicators": [indicator.name for indicator in todo]},
+            )
+    return len(rows)
 
 
 def own_indicator_save(

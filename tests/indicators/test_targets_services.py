@@ -337,3 +337,44 @@ def test_targets_frozen_with_each_version_ind3(plan, coordinator, principal, min
     )
     entry = next(e for e in section["ministry"] if e["name"] == "學生休學及輔導轉學比率")
     assert entry["targets"] == {"116": "6.00", "117": "5.00", "118": "4.00"}
+
+
+def test_targets_fill_sets_only_what_is_missing(plan, coordinator):
+    from indicators.services.targets import targets_fill
+
+    typed = set_targets(plan, coordinator, SHARED, "4", ("5", "6", "7"))
+    shared = ministry_indicator(plan, SHARED)
+    other = ministry_indicator(plan, "專科教室數量")
+    count = targets_fill(
+        plan=plan,
+        entries={
+            shared: (D("1"), {116: D("1")}),
+            other: (D("3"), {116: D("3"), 117: D("4"), 118: D("5")}),
+        },
+        by=coordinator,
+    )
+    assert count == 1
+    typed.refresh_from_db()
+    assert typed.baseline == D("4")  # never over what was typed
+    assert entries(plan, "專科教室數量") == [(7, "3", {"116": "3", "117": "4", "118": "5"})]
+
+
+def test_targets_fill_refuses_impossible_values(plan, coordinator):
+    from indicators.services.targets import targets_fill
+
+    with pytest.raises(ValidationError) as refused:
+        targets_fill(
+            plan=plan,
+            entries={ministry_indicator(plan, "專科教室數量"): (D("-1"), {})},
+            by=coordinator,
+        )
+    assert refused.value.messages == ["專科教室數量：It cannot be negative."]
+
+
+def test_retired_indicator_takes_no_new_targets_ind4(plan, coordinator):
+    indicator = ministry_indicator(plan, "專科教室數量")
+    Indicator.objects.filter(pk=indicator.pk).update(retired=True)
+    indicator.refresh_from_db()
+    with pytest.raises(IndicatorError) as refused:
+        set_targets(plan, coordinator, indicator, "1")
+    assert str(refused.value) == "This indicator is retired: it takes no new targets."
