@@ -71,6 +71,8 @@ class ReportView:
     attainment: object = None
     overall: object = None
     item_shares: dict = field(default_factory=dict)
+    #: The whole-term report sums up the phase: per year, indicators met and spending.
+    by_year: list = field(default_factory=list)
 
 
 def report_view(report: ResultsReport) -> ReportView:
@@ -90,7 +92,22 @@ def report_view(report: ResultsReport) -> ReportView:
         bucket = by_type.setdefault(line.expense_type, BudgetTotals())
         bucket.approved += line.approved
         bucket.spent += line.spent or ZERO
+    by_year = []
+    if report.whole_term:
+        for year in report.plan.phase.years:
+            spent = BudgetTotals()
+            for line in budget:
+                if line.budget_line.academic_year == year:
+                    spent.approved += line.approved
+                    spent.spent += line.spent or ZERO
+            overall = (
+                attainment.overall
+                if year == report.academic_year
+                else plan_attainment(report.plan, year).overall
+            )
+            by_year.append((year, overall, spent))
     return ReportView(
+        by_year=by_year,
         report=report,
         executions=list(report.executions.select_related("sub_plan")),
         items=[(e, ITEMS[e.item]) for e in report.item_evaluations.all()],

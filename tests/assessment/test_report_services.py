@@ -249,3 +249,15 @@ def test_attachment_checked_by_content(plan, coordinator):
 def test_report_unique_per_plan_and_year(plan, coordinator):
     started_report(plan, coordinator)
     assert ResultsReport.objects.filter(plan=plan).count() == 1
+
+
+def test_whole_term_report_sums_up_the_years_perf1(plan, coordinator):
+    from assessment.selectors import report_view
+
+    report = services.report_start(plan=plan, academic_year=115, whole_term=True, by=coordinator)
+    view = report_view(report)
+    assert [year for year, _overall, _money in view.by_year] == [113, 114, 115]
+    money = {year: m.approved for year, _o, m in view.by_year}
+    assert money == {113: Decimal("0"), 114: Decimal("150.000"), 115: Decimal("0")}
+    met = {year: (o.met, o.judged) for year, o, _m in view.by_year}
+    assert met[114] == (3, 4)
