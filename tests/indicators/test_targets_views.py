@@ -285,3 +285,55 @@ CATALOGUE_QUERIES = {"versions": 9, "catalogue": 13, "compare": 12}
 
 def test_plan_uses_its_phase_catalogue(draft):
     assert catalogue_for_plan(draft).start_year == 103
+
+
+def test_ministry_revises_a_copy_through_the_pages_ind4(ministry, client_for):
+    from indicators.models import CatalogueVersion, Indicator
+
+    client = client_for(ministry)
+    seeded = CatalogueVersion.objects.get(start_year=103)
+    response = client.post(
+        reverse("indicators:versions"),
+        {"source": seeded.pk, "start_year": "119", "label": "第六期程指標", "note": ""},
+    )
+    draft = CatalogueVersion.objects.get(start_year=119)
+    assert response["Location"] == reverse("indicators:version_edit", args=[draft.pk])
+    response = client.post(
+        reverse("indicators:indicator_add", args=[draft.pk]),
+        {
+            "name": "學生參加國際技能競賽人數",
+            "kind": "count",
+            "unit": "人",
+            "decimal_places": "0",
+            "scale": "1",
+            "definition": "學年度內參加國際技能競賽之學生人數。",
+            "direction": "higher",
+            "items": ["4", "9"],
+        },
+    )
+    assert response.status_code == 302
+    added = Indicator.objects.get(version=draft, name="學生參加國際技能競賽人數")
+    assert sorted(added.item_links.values_list("item", flat=True)) == [4, 9]
+    client.post(reverse("indicators:version_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.is_published
+    # Published: the edit page refuses and sends back.
+    response = client.get(reverse("indicators:indicator_edit", args=[draft.pk, added.pk]))
+    assert response["Location"] == reverse("indicators:version_edit", args=[draft.pk])
+
+
+def test_version_create_refusal_kept_on_the_form(ministry, client_for):
+    from indicators.models import CatalogueVersion
+
+    client = client_for(ministry)
+    client.cookies["django_language"] = "zh-hant"
+    seeded = CatalogueVersion.objects.get(start_year=103)
+    response = client.post(
+        reverse("indicators:versions"),
+        {"source": seeded.pk, "start_year": "110", "label": "太早的版本", "note": ""},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "新版本僅適用於尚未開始的期程" in html
+    assert 'value="太早的版本"' in html
+    assert CatalogueVersion.objects.count() == 1
