@@ -21,15 +21,19 @@ from portal.rules import (
 
 @rules.predicate
 def is_advisor_of_school(user, obj):
-    """In the school's advisory group in any year, or matched to one of its requests."""
+    """In the school's advisory group for the year (the object's academic year, or the
+    current one), or matched to one of its requests (SUP-2, SUP-3)."""
+    from portal.programme import calendar
+
     from .models import AdvisoryAssignment, SchoolRequest
 
     school = school_of(obj)
     if school is None or not user.is_authenticated or not user.has_role(Role.ADVISOR):
         return False
+    year = getattr(obj, "academic_year", None) or calendar.AcademicYear.current().roc
     return (
         AdvisoryAssignment.objects.filter(
-            advisor=user, school=school, removed_at__isnull=True
+            advisor=user, school=school, academic_year=year, removed_at__isnull=True
         ).exists()
         or SchoolRequest.objects.filter(advisor=user, school=school).exists()
     )

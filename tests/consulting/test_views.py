@@ -420,3 +420,12 @@ def test_request_list_and_talent_database_query_count(
         assert len(client.get("/consulting/requests/").context["page"].object_list) == size
     with django_assert_num_queries(10):
         assert len(client.get("/consulting/advisors/").context["page"].object_list) == size
+
+
+def test_sup3_last_years_advisor_no_longer_sees_the_school(assigned, school, ministry, client_for):
+    from consulting.models import AdvisoryAssignment
+
+    AdvisoryAssignment.objects.filter(pk=assigned.pk).update(academic_year=114)
+    assert client_for(assigned.advisor).get(f"/consulting/schools/{school.code}/").status_code == (
+        404
+    )
