@@ -26,9 +26,10 @@ class IndicatorsConfig(AppConfig):
 
         from applications.hooks import register_plan_checks, register_plan_filler
         from applications.models import PlanVersion
-        from portal.registry import register_demo, register_nav
+        from portal.registry import register_demo, register_home, register_nav
 
         from .demo import fill_plan_targets
+        from .homes import home_sections
         from .navigation import nav_items
         from .selectors.targets import indicator_checks
 
@@ -38,6 +39,7 @@ class IndicatorsConfig(AppConfig):
             _freeze_targets, sender=PlanVersion, dispatch_uid="indicators-freeze-targets"
         )
         register_nav(nav_items, order=40)
+        register_home(home_sections, order=40)
         register_demo("indicators.demo", order=60)
 
 

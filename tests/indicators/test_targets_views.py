@@ -337,3 +337,16 @@ def test_version_create_refusal_kept_on_the_form(ministry, client_for):
     assert "新版本僅適用於尚未開始的期程" in html
     assert 'value="太早的版本"' in html
     assert CatalogueVersion.objects.count() == 1
+
+
+def test_home_task_until_the_targets_are_set_ind3(draft, coordinator, principal, client_for):
+    from indicators.demo import fill_plan_targets
+
+    client = client_for(coordinator)
+    client.cookies["django_language"] = "zh-hant"
+    html = client.get(reverse("home")).content.decode()
+    assert "設定「" in html and targets_url(draft) in html
+    assert targets_url(draft) not in client_for(principal).get(reverse("home")).content.decode()
+    fill_plan_targets(draft, coordinator)
+    client = client_for(coordinator)
+    assert targets_url(draft) not in client.get(reverse("home")).content.decode()
