@@ -78,3 +78,66 @@ def test_private_files_have_no_public_url():
         assert storages[alias].base_url is None
         with pytest.raises(ValueError):
             storages[alias].url("documents/school_profile/1-x.pdf")
+
+
+def _settings_in_a_fresh_process(expression, **env):
+    """The value of ``expression`` (over ``settings``) with the environment ``env``."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in TEST_ONLY_ENV and k not in {"DATABASE_MIGRATE_URL", "DJANGO_TRUSTED_PROXIES"}
+    } | env
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_time_out_quickly():
+    options = _settings_in_a_fresh_process(
+        "settings.DATABASES['default']['OPTIONS']",
+        DATABASE_URL="postgres://portal_app:pw@db.example:5432/portal",
+    )
+    assert options == "{'connect_timeout': 5}"
+
+
+def test_migrate_url_is_the_owner_and_database_url_the_application():
+    value = _settings_in_a_fresh_process(
+        "(settings.DATABASES['default']['USER'], settings.DATABASE_MIGRATE['USER'],"
+        " settings.DATABASE_MIGRATE['NAME'])",
+        DATABASE_URL="postgres://portal_app:pw@db.example:5432/portal",
+        DATABASE_MIGRATE_URL="postgres://portal:owner@db.example:5432/portal",
+    )
+    assert value == "('portal_app', 'portal', 'portal')"
+
+
+def test_without_a_migrate_url_migrations_use_database_url():
+    value = _settings_in_a_fresh_process(
+        "settings.DATABASE_MIGRATE", DATABASE_URL="sqlite:////tmp/settings-test.sqlite3"
+    )
+    assert value == "None"
+
+
+def test_trusted_proxies_read_from_the_environment():
+    value = _settings_in_a_fresh_process(
+        "settings.PORTAL_TRUSTED_PROXIES", DJANGO_TRUSTED_PROXIES="10.0.0.5,172.18.0.0/16"
+    )
+    assert value == "['10.0.0.5', '172.18.0.0/16']"
+
+
+def test_login_and_reset_limits():
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
+    assert settings.AXES_HANDLER == "portal.accounts.throttle.PortalAxesHandler"
+    assert (settings.AXES_FAILURE_LIMIT, settings.PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT) == (5, 30)
+    assert (
+        settings.PORTAL_RESET_LIMIT_PER_ACCOUNT,
+        settings.PORTAL_RESET_LIMIT_PER_ADDRESS,
+        settings.PORTAL_RESET_WINDOW_SECONDS,
+    ) == (3, 10, 3600)
