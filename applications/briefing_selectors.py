@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from .models import BriefingRegistration, BriefingSession
 
-ACTIVE = Q(registrations__cancelled_at__isnull=True)
+ACTIVE = Q(registrations__cancelled_at__isnull=True, registrations__waitlisted=False)
+WAITING = Q(registrations__cancelled_at__isnull=True, registrations__waitlisted=True)
 
 
 class State:
@@ -24,8 +25,12 @@ class State:
 
 
 def with_counts(queryset: QuerySet[BriefingSession]) -> QuerySet[BriefingSession]:
-    """Annotate ``registered``: the schools registered and not cancelled."""
-    return queryset.annotate(registered=Count("registrations", filter=ACTIVE))
+    """Annotate ``registered``: the schools registered (not cancelled, not waiting), and
+    ``waiting``: the schools on the waiting list."""
+    return queryset.annotate(
+        registered=Count("registrations", filter=ACTIVE, distinct=True),
+        waiting=Count("registrations", filter=WAITING, distinct=True),
+    )
 
 
 def session_state(session: BriefingSession, now: dt.datetime | None = None) -> str:

@@ -16,6 +16,11 @@ urlpatterns = [
         views.briefing_unregister,
         name="briefing_unregister",
     ),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/change/",
+        views.briefing_registration_change,
+        name="briefing_registration_change",
+    ),
     path("<int:pk>/registrations/", views.briefing_registrations, name="briefing_registrations"),
     path("<int:pk>/registrations.xlsx", views.briefing_export, name="briefing_export"),
 ]

@@ -64,6 +64,15 @@ def briefing_detail(request, pk):
             school__in=schools, cancelled_at__isnull=True
         ).select_related("registered_by")
     }
+    waiting = [
+        r.pk
+        for r in session.registrations.filter(cancelled_at__isnull=True, waitlisted=True)
+        .order_by("registered_at", "pk")
+        .only("pk")
+    ]
+    for registration in own.values():
+        if registration.waitlisted:
+            registration.waiting_position = waiting.index(registration.pk) + 1
     return render(
         request,
         "applications/briefings/detail.html",
@@ -146,7 +155,7 @@ def briefing_register(request, pk, code):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.briefing_register(
+            registration = services.briefing_register(
                 session=session,
                 school=school,
                 attendees=form.cleaned_data["attendees"],
@@ -161,7 +170,16 @@ def briefing_register(request, pk, code):
         else:
             messages.success(
                 request,
-                _("%(school)s is registered for this session. A confirmation was e-mailed.")
+                (
+                    _(
+                        "The session is full: %(school)s is on its waiting list. "
+                        "A confirmation was e-mailed."
+                    )
+                    if registration.waitlisted
+                    else _(
+                        "%(school)s is registered for this session. A confirmation was e-mailed."
+                    )
+                )
                 % {"school": school.name},
             )
             return redirect(session)
@@ -172,6 +190,46 @@ def briefing_register(request, pk, code):
             "session": session,
             "school": school,
             "form": form,
+            "state": selectors.session_state(session),
+        },
+    )
+
+
+def briefing_registration_change(request, pk, registration_pk):
+    """The school changes who attends, keeping its place (APP-1)."""
+    registration = (
+        BriefingRegistration.objects.select_related("school", "session")
+        .filter(pk=registration_pk, session_id=pk, cancelled_at__isnull=True)
+        .first()
+    )
+    # Another school's registration: nobody learns it exists.
+    visible_or_404(request, "applications.register_briefing", registration)
+    session = get_session(pk)
+    form = RegistrationForm(request.POST or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.briefing_registration_change(
+                registration=registration,
+                attendees=form.cleaned_data["attendees"],
+                attendee_count=form.cleaned_data["attendee_count"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except services.PlanError as exc:
+            messages.error(request, str(exc))
+            return redirect(session)
+        else:
+            messages.success(request, _("The registration was changed."))
+            return redirect(session)
+    return render(
+        request,
+        "applications/briefings/register.html",
+        {
+            "session": session,
+            "school": registration.school,
+            "form": form,
+            "registration": registration,
             "state": selectors.session_state(session),
         },
     )
@@ -203,7 +261,7 @@ def briefing_registrations(request, pk):
     require(request, "applications.manage_briefings")
     session = get_session(pk)
     rows = list(selectors.registrations(session))
-    active = [r for r in rows if r.cancelled_at is None]
+    active = [r for r in rows if r.cancelled_at is None and not r.waitlisted]
     return render(
         request,
         "applications/briefings/registrations.html",
@@ -211,6 +269,7 @@ def briefing_registrations(request, pk):
             "session": session,
             "state": selectors.session_state(session),
             "active": active,
+            "waiting": [r for r in rows if r.cancelled_at is None and r.waitlisted],
             "withdrawn": [r for r in rows if r.cancelled_at is not None],
             "attendee_total": sum(r.attendee_count for r in active),
         },
@@ -225,7 +284,9 @@ def briefing_export(request, pk):
 
     require(request, "applications.manage_briefings")
     session = get_session(pk)
-    active = [r for r in selectors.registrations(session) if r.cancelled_at is None]
+    active = [
+        r for r in selectors.registrations(session) if r.cancelled_at is None and not r.waitlisted
+    ]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Sign-in sheet")[:31]

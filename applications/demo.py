@@ -277,8 +277,42 @@ def seed_open_phase(ministry) -> None:
             )
 
 
+def seed_briefing(ministry) -> None:
+    """One open briefing session (APP-1), a few weeks ahead, with room for 30 schools; one
+    other school already registered."""
+    from .models import BriefingSession
+
+    title = "計畫提報說明會（中區場）"
+    if BriefingSession.objects.filter(title=title, cancelled_at__isnull=True).exists():
+        return
+    day = calendar.taipei_today() + dt.timedelta(days=21)
+    at = dt.datetime.combine(day, dt.time(13, 30), tzinfo=calendar.TAIPEI)
+    session = BriefingSession(
+        title=title,
+        phase=services.open_phase(),
+        starts_at=at,
+        ends_at=at + dt.timedelta(hours=3),
+        place="國立臺中高級工業職業學校 圖書館五樓會議室",
+        capacity=30,
+        registration_closes_at=at - dt.timedelta(days=7),
+        description="說明計畫書格式、經費編列原則與線上提報流程，請承辦人攜帶學校評鑑資料。",
+        created_by=ministry,
+    )
+    services.briefing_save(session=session, by=ministry)
+    school = School.objects.get(code=SUBMITTED[0])
+    coordinator, _principal = _staff(school)
+    services.briefing_register(
+        session=session,
+        school=school,
+        attendees=f"{coordinator.display_name} 教務主任",
+        attendee_count=2,
+        by=coordinator,
+    )
+
+
 @transaction.atomic
 def seed():
     ministry = User.objects.get(username="ministry")
     seed_previous_phase(ministry)
     seed_open_phase(ministry)
+    seed_briefing(ministry)

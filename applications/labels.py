@@ -31,4 +31,6 @@ AUDIT_LABELS = {
     "briefing.cancel": _("Briefing session cancelled"),
     "briefing.register": _("Registered for a briefing session"),
     "briefing.unregister": _("Briefing registration cancelled"),
+    "briefing.move_up": _("Moved up from a briefing's waiting list"),
+    "briefing.registration.change": _("Briefing registration changed"),
 }

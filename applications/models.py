@@ -446,6 +446,13 @@ class BriefingRegistration(models.Model):
     )
     registered_by = actor_field(_("registered by"), required=True)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    #: A full session takes further schools on its waiting list, in the order they came;
+    #: the first moves up when a registered school cancels.
+    waitlisted = models.BooleanField(_("on the waiting list"), default=False)
+    promoted_at = models.DateTimeField(
+        _("moved up from the waiting list at"), null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:

@@ -1082,16 +1082,23 @@ def briefing_save(*, session: BriefingSession, by, notify_schools: bool = False)
         if is_new and session.starts_at <= timezone.now():
             raise ValidationError({"starts_at": _("A new session must start in the future.")})
         registered = [] if is_new else _registered_school_ids(session)
-        if session.capacity is not None and session.capacity < len(registered):
+        confirmed = (
+            0
+            if is_new
+            else session.registrations.filter(cancelled_at__isnull=True, waitlisted=False).count()
+        )
+        if session.capacity is not None and session.capacity < confirmed:
             raise ValidationError(
                 {
                     "capacity": _(
                         "%(count)s schools are already registered; the capacity cannot be lower."
                     )
-                    % {"count": len(registered)}
+                    % {"count": confirmed}
                 }
             )
         session.save()
+        if not is_new:  # more room: the waiting list moves up
+            briefing_move_up(session=session, by=by)
         # Read back, so that both snapshots hold the stored values (times in UTC).
         after = snapshot(BriefingSession.objects.get(pk=session.pk), BRIEFING_FIELDS)
         if before == after:
@@ -1156,8 +1163,8 @@ def briefing_register(
     *, session: BriefingSession, school, attendees: str, attendee_count: int, by
 ) -> BriefingRegistration:
     """A school registers for a briefing session (APP-1): by its coordinator or principal,
-    before registration closes, while there is room, once per school. The school's
-    coordinators and principals get a confirmation."""
+    before registration closes, once per school; when the session is full, on its waiting
+    list. The school's coordinators and principals get a confirmation."""
     if not by.has_perm("applications.register_briefing", school):
         raise PlanError(_("Only the school's coordinator or principal can register it."))
     with transaction.atomic():
@@ -1171,14 +1178,17 @@ def briefing_register(
         active = session.registrations.filter(cancelled_at__isnull=True)
         if active.filter(school=school).exists():
             raise PlanError(_("This school is already registered for this session."))
-        if session.capacity is not None and active.count() >= session.capacity:
-            raise PlanError(_("The session is full."))
+        full = (
+            session.capacity is not None
+            and active.filter(waitlisted=False).count() >= session.capacity
+        )
         registration = BriefingRegistration(
             session=session,
             school=school,
             attendees=attendees.strip(),
             attendee_count=attendee_count,
             registered_by=by,
+            waitlisted=full,
         )
         registration.full_clean()
         registration.save()
@@ -1191,11 +1201,16 @@ def briefing_register(
                 "registration": registration.pk,
                 "attendees": registration.attendees,
                 "count": attendee_count,
+                "waitlisted": full,
             },
         )
         notify(
             users=[*_school_staff([school.pk]), by],
-            subject=gettext_lazy("Your school is registered for a briefing session"),
+            subject=(
+                gettext_lazy("Your school is on the waiting list of a briefing session")
+                if full
+                else gettext_lazy("Your school is registered for a briefing session")
+            ),
             template="applications/briefings/email/registered.txt",
             context={
                 "session": session,
@@ -1226,6 +1241,7 @@ def briefing_unregister(*, registration: BriefingRegistration, by) -> BriefingRe
             raise PlanError(_("The session was cancelled."))
         if timezone.now() >= session.starts_at:
             raise PlanError(_("The session has started; the registration can no longer change."))
+        session = BriefingSession.objects.select_for_update().get(pk=session.pk)
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["cancelled_at"])
         audit_record(
@@ -1240,5 +1256,88 @@ def briefing_unregister(*, registration: BriefingRegistration, by) -> BriefingRe
             subject=gettext_lazy("Your school's briefing registration was cancelled"),
             template="applications/briefings/email/unregistered.txt",
             context={"session": session, "registration": registration},
+        )
+        if not registration.waitlisted:
+            briefing_move_up(session=session, by=by)
+    return registration
+
+
+def briefing_move_up(*, session: BriefingSession, by) -> list[BriefingRegistration]:
+    """Inside the caller's transaction, with the session locked: while there is room, the
+    first school on the waiting list moves up, is audited and e-mailed."""
+    moved = []
+    active = session.registrations.filter(cancelled_at__isnull=True)
+    while session.capacity is None or active.filter(waitlisted=False).count() < session.capacity:
+        first = (
+            active.filter(waitlisted=True)
+            .select_related("school")
+            .order_by("registered_at", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        first.waitlisted = False
+        first.promoted_at = timezone.now()
+        first.save(update_fields=["waitlisted", "promoted_at"])
+        audit_record(
+            actor=by,
+            action="briefing.move_up",
+            target=session,
+            school=first.school,
+            before={"registration": first.pk, "waitlisted": True},
+            after={"registration": first.pk, "waitlisted": False},
+        )
+        notify(
+            users=_school_staff([first.school_id]),
+            subject=gettext_lazy("A place opened up: your school is registered"),
+            template="applications/briefings/email/moved_up.txt",
+            context={
+                "session": session,
+                "registration": first,
+                "url": session.get_absolute_url(),
+            },
+        )
+        moved.append(first)
+    return moved
+
+
+def briefing_registration_change(
+    *, registration: BriefingRegistration, attendees: str, attendee_count: int, by
+) -> BriefingRegistration:
+    """A school changes who attends (APP-1): by its coordinator or principal, until the
+    session starts; the change is audited, the place on the list kept."""
+    if not by.has_perm("applications.register_briefing", registration.school):
+        raise PlanError(
+            _("Only the school's coordinator or principal can change its registration.")
+        )
+    with transaction.atomic():
+        registration = (
+            BriefingRegistration.objects.select_for_update()
+            .select_related("session", "school")
+            .get(pk=registration.pk)
+        )
+        session = registration.session
+        if registration.cancelled_at:
+            raise PlanError(_("The registration is cancelled."))
+        if session.cancelled_at:
+            raise PlanError(_("The session was cancelled."))
+        if timezone.now() >= session.starts_at:
+            raise PlanError(_("The session has started; the registration can no longer change."))
+        before = {"attendees": registration.attendees, "count": registration.attendee_count}
+        registration.attendees = attendees.strip()
+        registration.attendee_count = attendee_count
+        registration.full_clean()
+        after = {"attendees": registration.attendees, "count": registration.attendee_count}
+        if before == after:
+            return registration
+        registration.changed_at = timezone.now()
+        registration.save(update_fields=["attendees", "attendee_count", "changed_at"])
+        audit_record(
+            actor=by,
+            action="briefing.registration.change",
+            target=session,
+            school=registration.school,
+            before=before,
+            after=after,
         )
     return registration

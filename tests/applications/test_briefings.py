@@ -303,6 +303,7 @@ def test_briefing_register_confirms_and_audits_app1(
         "registration": registration.pk,
         "attendees": "王大明 教務主任、李小華 實習輔導主任",
         "count": 3,
+        "waitlisted": False,
     }
     assert sorted(m.to[0] for m in mailoutbox) == [
         "coordinator-user@example.edu.tw",
@@ -322,12 +323,14 @@ def test_briefing_register_after_closing_refused(ministry, school, coordinator):
     assert BriefingRegistration.objects.count() == 0
 
 
-def test_briefing_register_full_session_refused(ministry, school, coordinator, other_school):
+def test_briefing_register_full_session_goes_on_the_waiting_list(
+    ministry, school, coordinator, other_school
+):
     session = make_session(ministry, capacity=1)
     register(session, other_school, coordinator_of(other_school, "first"))
-    with pytest.raises(PlanError, match="此場次已額滿"):
-        register(session, school, coordinator)
-    assert BriefingRegistration.objects.filter(school=school).count() == 0
+    registration = register(session, school, coordinator)
+    assert registration.waitlisted is True
+    assert BriefingRegistration.objects.filter(school=school, waitlisted=True).count() == 1
 
 
 def test_briefing_register_same_school_twice_refused(ministry, school, coordinator, principal):
