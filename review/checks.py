@@ -239,10 +239,12 @@ def _outcomes(committee, plan) -> dict[int, RoundOutcome]:
     }
 
 
-def _decidable(committee, plan, outcomes) -> str | None:
+def _decidable(committee, plan, outcomes, decided=None) -> str | None:
     if committee is None:
         return _("No committee reviews this application.")
-    if Decision.objects.filter(committee=committee, plan=plan).exists():
+    if decided is None:
+        decided = Decision.objects.filter(committee=committee, plan=plan).exists()
+    if decided:
         return _("This application has been decided already.")
     first = outcomes.get(RoundNumber.FIRST)
     # A plan confirmed in round 1 without ever being assigned is still submitted: recording
@@ -254,10 +256,11 @@ def _decidable(committee, plan, outcomes) -> str | None:
     return None
 
 
-def approve(committee, plan, outcomes=None) -> str | None:
-    """Approval only after the application passed round 2 (SEL-6)."""
+def approve(committee, plan, outcomes=None, decided=None) -> str | None:
+    """Approval only after the application passed round 2 (SEL-6). ``outcomes`` (confirmed,
+    by round number) and ``decided`` can be given by a list that loaded them already."""
     outcomes = _outcomes(committee, plan) if outcomes is None else outcomes
-    refusal = _decidable(committee, plan, outcomes)
+    refusal = _decidable(committee, plan, outcomes, decided)
     if refusal:
         return refusal
     second = outcomes.get(RoundNumber.SECOND)
@@ -269,11 +272,11 @@ def approve(committee, plan, outcomes=None) -> str | None:
     return None
 
 
-def reject(committee, plan, outcomes=None) -> str | None:
+def reject(committee, plan, outcomes=None, decided=None) -> str | None:
     """Not approving waits until the committee is done with the application: it failed round
     1, or round 2's results are confirmed."""
     outcomes = _outcomes(committee, plan) if outcomes is None else outcomes
-    refusal = _decidable(committee, plan, outcomes)
+    refusal = _decidable(committee, plan, outcomes, decided)
     if refusal:
         return refusal
     first, second = outcomes.get(RoundNumber.FIRST), outcomes.get(RoundNumber.SECOND)

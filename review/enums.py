@@ -35,8 +35,8 @@ class RoundState(models.TextChoices):
 
 
 class CriterionGroup(models.TextChoices):
-    SCHOOL = "school", _("The school's conditions (SEL-1)")
-    PLAN = "plan", _("The plan (SEL-2)")
+    SCHOOL = "school", _("The school's conditions (柒-二-(二))")
+    PLAN = "plan", _("The plan (柒-二-(二))")
     OTHER = "other", _("Site visit or interview")
 
 

@@ -75,8 +75,8 @@ class MemberAddForm(PortalForm):
         label=_("Committee member"),
         queryset=User.objects.none(),
         help_text=_(
-            "People with a committee-member role (SEL-3). Grant the role on the Users page to "
-            "add someone new."
+            "People with a committee-member role (柒-二-(三)-2). Grant the role on the Users "
+            "page to add someone new."
         ),
     )
     is_convener = forms.BooleanField(label=_("Convener (召集人)"), required=False)
@@ -436,3 +436,86 @@ class RejectForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=DECISION_COMMENTS_HELP,
     )
+
+
+class BulkDecisionForm(forms.Form):
+    """Several applications decided at once from the committee's result list: one checkbox
+    per application that can be decided, its approved amounts per year (prefilled with the
+    request) and its consolidated comments; the outcome, conditions and reasons shared."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision for the applications chosen"),
+        choices=[("approve", _("Approve (核定)")), ("reject", _("Do not approve"))],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions (if any)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons for not approving"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, rows, requested, comments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.requested = requested
+        for row in rows:
+            plan = row["plan"]
+            pk = plan.pk
+            self.fields[f"select_{pk}"] = forms.BooleanField(
+                label=_("Decide %(school)s") % {"school": plan.school.name},
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            for year, amount in requested.get(pk, {}).items():
+                self.fields[f"amount_{pk}_{year}"] = forms.DecimalField(
+                    label=_(
+                        "%(school)s: approved subsidy for academic year %(year)s (NT$ thousand)"
+                    )
+                    % {"school": plan.school.name, "year": year},
+                    required=False,
+                    initial=amount,
+                    widget=forms.TextInput(
+                        attrs={"class": "form-control form-control-sm num", "inputmode": "decimal"}
+                    ),
+                    error_messages={"invalid": _("Enter an amount in NT$ thousand.")},
+                )
+            self.fields[f"comments_{pk}"] = forms.CharField(
+                label=_("Consolidated comments (綜合意見) for %(school)s")
+                % {"school": plan.school.name},
+                required=False,
+                max_length=20000,
+                initial=comments.get(pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            )
+
+    def row_fields(self, row):
+        pk = row["plan"].pk
+        return {
+            "select": self[f"select_{pk}"],
+            "amounts": [(year, self[f"amount_{pk}_{year}"]) for year in self.requested.get(pk, {})],
+            "comments": self[f"comments_{pk}"],
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f"select_{row['plan'].pk}") for row in self.rows):
+            raise forms.ValidationError(_("Choose at least one application."))
+        return data
+
+    def chosen(self):
+        """(plan, amounts, comments) of each application chosen."""
+        data = self.cleaned_data
+        for row in self.rows:
+            pk = row["plan"].pk
+            if data.get(f"select_{pk}"):
+                amounts = {
+                    year: data.get(f"amount_{pk}_{year}") for year in self.requested.get(pk, {})
+                }
+                yield row["plan"], amounts, data.get(f"comments_{pk}", "")

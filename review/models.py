@@ -184,12 +184,12 @@ class Round(models.Model):
         **POINTS,
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(20)],
-        help_text=_("Added to the score of a focus-support school (SEL-7)."),
+        help_text=_("Added to the score of a focus-support school (伍-二)."),
     )
     focus_reserved = models.PositiveSmallIntegerField(
         _("places of the top N reserved for focus-support schools"),
         default=0,
-        help_text=_("SEL-7. Only with a rule that uses the top N."),
+        help_text=_("Only with a rule that uses the top N (伍-二)."),
     )
     results_confirmed_at = models.DateTimeField(_("results confirmed at"), null=True, blank=True)
     results_confirmed_by = actor_field(_("results confirmed by"))
@@ -219,8 +219,8 @@ class Round(models.Model):
                 condition=Q(number=1, kind=RoundKind.DOCUMENT)
                 | Q(number=2, kind__in=[RoundKind.SITE_VISIT, RoundKind.INTERVIEW]),
                 violation_error_message=_(
-                    "Round 1 is a document review (SEL-4); round 2 a site visit or an interview "
-                    "(SEL-5)."
+                    "Round 1 is a document review (柒-二-(三)-3); round 2 a site visit or an "
+                    "interview (柒-二-(三)-4)."
                 ),
             ),
         ]
@@ -644,7 +644,7 @@ class Decision(models.Model):
         blank=True,
         help_text=_("What the school reads with the decision: no names, no individual scores."),
     )
-    budget_revision_due = models.BooleanField(_("budget revision due (BUD-5)"), default=False)
+    budget_revision_due = models.BooleanField(_("budget revision due"), default=False)
     decided_by = actor_field(_("decided by"), required=True)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 

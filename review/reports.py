@@ -226,7 +226,7 @@ def scores_workbook(rnd: Round) -> bytes:
             _("School code"),
             _("School"),
             _("Admission district"),
-            _("Focus support (SEL-7)"),
+            _("Focus support (伍-二)"),
             _("Reviews counted"),
             _("Abstentions"),
             _("Raw score"),

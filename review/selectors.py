@@ -723,6 +723,63 @@ def decision_comment_draft(committee, plan) -> str:
     return ""
 
 
+def requested_subsidies(plans) -> dict[int, dict[int, Decimal]]:
+    """The subsidy each plan's budget asks for, per year it plans for, in two queries (see
+    ``services.requested_subsidy`` for one plan)."""
+    from applications.budget import budget_summary
+    from applications.models import BudgetLine, SubPlan
+
+    plans = list(plans)
+    lines = defaultdict(list)
+    for line in (
+        BudgetLine.objects.filter(plan__in=plans)
+        .select_related("sub_plan")
+        .order_by(
+            "academic_year", "sub_plan__item", "sub_plan__order", "sub_plan_id", "order", "pk"
+        )
+    ):
+        lines[line.plan_id].append(line)
+    subplans = defaultdict(list)
+    for sub in SubPlan.objects.filter(plan__in=plans).order_by("item", "order", "pk"):
+        subplans[sub.plan_id].append(sub)
+    result = {}
+    for plan in plans:
+        summary = budget_summary(plan, lines=lines[plan.pk], subplans=subplans[plan.pk])
+        result[plan.pk] = {}
+        for year in plan.plan_years:
+            block = summary.year(year)
+            result[plan.pk][year] = block.money.subsidy if block else Decimal("0.000")
+    return result
+
+
+def decision_comment_drafts(committee, plans) -> dict[int, str]:
+    """``decision_comment_draft`` for several plans, in two queries."""
+    plans = list(plans)
+    drafts: dict[int, str] = {}
+    by_round: dict[int, list[Assignment]] = defaultdict(list)
+    for a in (
+        Assignment.objects.filter(round__committee=committee, plan__in=plans)
+        .select_related("review", "round")
+        .order_by("pk")
+    ):
+        by_round[(a.plan_id, a.round.number)].append(a)
+    saved = {
+        (c.plan_id, c.round.number): c.text
+        for c in ConsolidatedComment.objects.filter(
+            round__committee=committee, plan__in=plans
+        ).select_related("round")
+    }
+    for plan in plans:
+        for number in (RoundNumber.SECOND, RoundNumber.FIRST):
+            text = saved.get((plan.pk, number)) or comment_draft(
+                by_round.get((plan.pk, number), [])
+            )
+            if text:
+                drafts[plan.pk] = text
+                break
+    return drafts
+
+
 # --- What the school sees ------------------------------------------------------------------
 
 

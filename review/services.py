@@ -218,7 +218,7 @@ def committee_member_add(
     grant = next(iter(user.grants.filter(role=Role.COMMITTEE, revoked_at__isnull=True)), None)
     if grant is None:
         raise ReviewError(
-            _("%(name)s has no committee-member role: grant it first (SEL-3).")
+            _("%(name)s has no committee-member role: grant it first.")
             % {"name": user.display_name}
         )
     with transaction.atomic():
@@ -320,9 +320,9 @@ def round_update(*, rnd: Round, values: dict, by) -> Round:
         errors = {}
         if rnd.kind not in ROUND_KINDS[RoundNumber(rnd.number)]:
             errors["kind"] = (
-                _("Round 1 is a document review (SEL-4).")
+                _("Round 1 is a document review (柒-二-(三)-3).")
                 if rnd.number == RoundNumber.FIRST
-                else _("Round 2 is a site visit or an interview (SEL-5).")
+                else _("Round 2 is a site visit or an interview (柒-二-(三)-4).")
             )
         if rnd.opens_at and rnd.closes_at and rnd.closes_at <= rnd.opens_at:
             errors["closes_at"] = _("The deadline must be after the opening.")
@@ -333,7 +333,7 @@ def round_update(*, rnd: Round, values: dict, by) -> Round:
         if rnd.focus_reserved:
             if rnd.pass_rule not in USES_TOP_N:
                 errors["focus_reserved"] = _(
-                    "Places can be reserved only with a rule that uses the top N (SEL-7)."
+                    "Places can be reserved only with a rule that uses the top N (伍-二)."
                 )
             elif rnd.pass_top_n and rnd.focus_reserved > rnd.pass_top_n:
                 errors["focus_reserved"] = _("At most N places can be reserved.")
@@ -407,7 +407,7 @@ def _refuse_unassignable(rnd: Round, member: CommitteeMember, plan: Plan, pool_i
             raise ReviewError(
                 _(
                     "%(school)s did not pass round 1, so it cannot be reviewed in round 2: only "
-                    "applications that pass the document review go on (SEL-4)."
+                    "applications that pass the document review go on (柒-二-(三)-3)."
                 )
                 % {"school": plan.school.name}
             )
@@ -514,7 +514,7 @@ def assignments_auto(*, rnd: Round, by, per_application: int | None = None) -> A
             raise ValidationError({"per_application": _("At least one reviewer per application.")})
         members = list(selectors.active_members(rnd.committee))
         if not members:
-            raise ReviewError(_("The committee has no members yet: add them first (SEL-3)."))
+            raise ReviewError(_("The committee has no members yet: add them first."))
         pool = selectors.round_pool(rnd)
         if not pool:
             raise ReviewError(_("There are no applications to assign in this round."))
@@ -1444,3 +1444,77 @@ def decision_record(
 
         document_request(kind=DECISION_NOTICE.key, target=decision, by=by)
     return decision
+
+
+@dataclass
+class DecisionEntry:
+    """One application of a decision taken for several at once."""
+
+    plan: Plan
+    comments: str
+    amounts: dict[int, object] = field(default_factory=dict)
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refusal_text(plan: Plan, exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        parts = []
+        for key, errors in exc.message_dict.items():
+            prefix = ""
+            if key.startswith("amount_"):
+                prefix = calendar.format_academic_year(int(key.removeprefix("amount_"))) + "："
+            parts.extend(prefix + str(e) for e in errors)
+        message = "；".join(parts)
+    elif isinstance(exc, ValidationError):
+        message = "；".join(exc.messages)
+    else:
+        message = str(exc)
+    return _("%(school)s: %(reason)s") % {"school": plan.school.name, "reason": message}
+
+
+def decisions_record(
+    *,
+    entries: list[DecisionEntry],
+    approve: bool,
+    by,
+    conditions: str = "",
+    reasons: str = "",
+) -> list[Decision]:
+    """Record the same decision for several applications at once, from the committee's result
+    list: approve each with its own amounts per year, or do not approve them with shared
+    reasons; each with its consolidated comments. One transaction: every application is
+    checked as ``decision_record`` checks one (and audited as one), and if any is refused
+    nothing is recorded and every refusal is named."""
+    _require_ministry(by)
+    if not entries:
+        raise ReviewError(_("Choose at least one application."))
+    decisions: list[Decision] = []
+    refusals: list[str] = []
+    try:
+        with transaction.atomic():
+            for entry in entries:
+                try:
+                    with transaction.atomic():
+                        decisions.append(
+                            decision_record(
+                                plan=entry.plan,
+                                approve=approve,
+                                by=by,
+                                amounts=entry.amounts,
+                                conditions=conditions,
+                                reasons=reasons,
+                                comments=entry.comments,
+                            )
+                        )
+                except (ReviewError, ValidationError) as exc:
+                    refusals.append(_refusal_text(entry.plan, exc))
+            if refusals:
+                raise _Refused
+    except _Refused:
+        raise ReviewError(
+            _("No decision was recorded, because: %(refusals)s") % {"refusals": "；".join(refusals)}
+        ) from None
+    return decisions

@@ -30,6 +30,7 @@ from .forms import (
     ApproveForm,
     AssignForm,
     AutoAssignForm,
+    BulkDecisionForm,
     CommentForm,
     CommitteeEditForm,
     CommitteeForm,
@@ -907,29 +908,78 @@ def decide(request, plan_pk):
 
 
 def decisions(request, pk):
+    """The committee's result list: each application's rounds and decision, and the decision
+    for several applications at once (those that can be decided now)."""
     committee = _committee(request, pk)
     rounds = selectors.rounds_of(committee)
     first = rounds.get(RoundNumber.FIRST)
+    second = rounds.get(RoundNumber.SECOND)
     pool = selectors.round_pool(first) if first else []
     outcomes = {
         (o.round_id, o.plan_id): o for o in RoundOutcome.objects.filter(round__committee=committee)
     }
     decided = {d.plan_id: d for d in Decision.objects.filter(committee=committee)}
-    rows = [
-        {
+    rows = []
+    for plan in pool:
+        row = {
             "plan": plan,
             "first": outcomes.get((first.pk, plan.pk)) if first else None,
-            "second": outcomes.get((rounds[RoundNumber.SECOND].pk, plan.pk))
-            if RoundNumber.SECOND in rounds
-            else None,
+            "second": outcomes.get((second.pk, plan.pk)) if second else None,
             "decision": decided.get(plan.pk),
         }
-        for plan in pool
-    ]
+        confirmed = {
+            rnd.number: outcomes[(rnd.pk, plan.pk)]
+            for rnd in (first, second)
+            if rnd is not None and rnd.is_confirmed and (rnd.pk, plan.pk) in outcomes
+        }
+        row["approve_refusal"] = checks.approve(
+            committee, plan, confirmed, decided=plan.pk in decided
+        )
+        row["reject_refusal"] = checks.reject(
+            committee, plan, confirmed, decided=plan.pk in decided
+        )
+        rows.append(row)
+    open_rows = [r for r in rows if r["approve_refusal"] is None or r["reject_refusal"] is None]
+    approvable = [r["plan"] for r in open_rows if r["approve_refusal"] is None]
+    form = BulkDecisionForm(
+        request.POST or None,
+        rows=open_rows,
+        requested=selectors.requested_subsidies(approvable),
+        comments=selectors.decision_comment_drafts(committee, [r["plan"] for r in open_rows]),
+        prefix="bulk",
+    )
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["outcome"] == "approve"
+        entries = [
+            services.DecisionEntry(plan=plan, amounts=amounts, comments=comments)
+            for plan, amounts, comments in form.chosen()
+        ]
+        try:
+            recorded = services.decisions_record(
+                entries=entries,
+                approve=approve,
+                conditions=form.cleaned_data["conditions"],
+                reasons=form.cleaned_data["reasons"],
+                by=request.user,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Decisions recorded for %(schools)s; the schools were told and their notices "
+                    "are being generated."
+                )
+                % {"schools": "、".join(d.plan.school.name for d in recorded)},
+            )
+            return redirect("review:decisions", committee.pk)
+    for row in rows:
+        row["fields"] = form.row_fields(row) if row in open_rows else None
     return render(
         request,
         "review/decisions.html",
-        {"committee": committee, "rows": rows, "rounds": rounds},
+        {"committee": committee, "rows": rows, "rounds": rounds, "form": form},
     )
 
 
