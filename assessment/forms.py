@@ -241,7 +241,9 @@ class RecommendationForm(PortalForm):
     item = forms.TypedChoiceField(
         label=_("Item"), choices=[("", "—"), *ITEM_CHOICES], coerce=int, required=False
     )
-    text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Recommendation to the school"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnswerForm(PortalForm):
