@@ -73,5 +73,14 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=portal.example.gov.tw \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## Speed at national scale (PostgreSQL on 127.0.0.1:5432, databases bench_*): see README,
+## "Benchmark". BENCH_SCHOOLS=150,1500 by default; writes var/bench/results.md and .json.
+bench: install
+	$(BIN)/python scripts/bench/run.py
+
+## The deadline-day load at three times the real size for 60 s: var/bench/load.md and .json.
+bench-load: install
+	$(BIN)/python scripts/bench/load.py
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

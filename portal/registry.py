@@ -21,6 +21,7 @@ class Contribution:
 _NAV: list[Contribution] = []
 _HOME: list[Contribution] = []
 _DEMO: list[tuple[int, str]] = []
+_SCALE: list[tuple[int, str]] = []
 
 
 def _add(registry: list[Contribution], provider, order: int) -> None:
@@ -46,6 +47,14 @@ def register_demo(module: str, *, order: int = 50) -> None:
         _DEMO.sort()
 
 
+def register_scale(module: str, *, order: int = 50) -> None:
+    """A module whose ``build(ctx)`` adds the app's volume to ``manage.py seed_scale`` (the
+    benchmark's national-scale data), after the core, plans and review (see portal.scale)."""
+    if all(name != module for _, name in _SCALE):
+        _SCALE.append((order, module))
+        _SCALE.sort()
+
+
 def register_schedule(name: str, task: str, schedule: Any, **options: Any) -> None:
     """A periodic task for Celery beat (the app's reminders and clean-ups)."""
     from portal.celery import app
@@ -66,3 +75,7 @@ def home_contributions(user) -> list[Any]:
 
 def demo_modules() -> list[str]:
     return [name for _, name in _DEMO]
+
+
+def scale_stages() -> list[str]:
+    return [name for _, name in _SCALE]
