@@ -350,3 +350,19 @@ def test_home_task_until_the_targets_are_set_ind3(draft, coordinator, principal,
     fill_plan_targets(draft, coordinator)
     client = client_for(coordinator)
     assert targets_url(draft) not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_pages_show_no_rule_ids(language, draft, coordinator, client_for):
+    client = client_for(coordinator)
+    client.cookies["django_language"] = language
+    indicator = ministry_indicator(draft, SHARED)
+    for url in [
+        targets_url(draft),
+        reverse("indicators:target_edit", args=[draft.pk, indicator.pk]),
+        reverse("applications:checklist", args=[draft.pk]),
+        reverse("indicators:catalogue"),
+    ]:
+        html = client.get(url).content.decode()
+        for code in ("IND-", "PERF-"):
+            assert code not in html, (url, code)
