@@ -55,6 +55,9 @@ def home(request):
             ),
             "nominations": Nomination.objects.filter(school_id__in=schools)[:5],
             "assignments": selectors.member_assignments(request.user) if is_panel else [],
+            "memberships": (
+                request.user.panel_memberships.select_related("panel") if is_panel else []
+            ),
         },
     )
 

@@ -255,3 +255,31 @@ def test_board_query_count_constant(ministry, client_for, django_assert_num_quer
     with django_assert_num_queries(len(one)):
         response = client.get(url, {"year": YEAR})
     assert response.content.decode().count('class="board-row') == 3
+
+
+def test_home_tasks_for_school_and_panel(plan, coordinator, principal, ministry, panel_member):
+    from assessment.homes import home_sections
+
+    report = started_report(plan, coordinator)
+    tasks = [t.text for s in home_sections(coordinator) for t in s.tasks]
+    assert tasks == ["撰寫 114 學年度成果報告書"]
+    assert home_sections(principal) == []
+    panel = services.panel_create(academic_year=YEAR, name="考評小組", levels=["優"], by=ministry)
+    member = services.member_add(panel=panel, user=panel_member, by=ministry)
+    services.assignment_add(panel=panel, member=member, plan=plan, by=ministry)
+    tasks = [t.url for s in home_sections(panel_member) for t in s.tasks]
+    assert len(tasks) == 1 and "/assessment/assignments/" in tasks[0]
+    assert report.school == plan.school
+
+
+def test_member_declares_conflicts_from_home(ministry, panel_member, client_for, other_school):
+    panel = services.panel_create(academic_year=YEAR, name="考評小組", levels=["優"], by=ministry)
+    member = services.member_add(panel=panel, user=panel_member, by=ministry)
+    client = client_for(panel_member)
+    assert "申報利益迴避" in client.get(reverse("assessment:home")).content.decode()
+    response = client.post(
+        reverse("assessment:member_conflicts", args=[member.pk]),
+        {"schools": [other_school.pk], "note": "曾任教"},
+    )
+    assert response.status_code == 302
+    assert list(member.conflicts.all()) == [other_school]
