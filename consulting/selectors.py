@@ -385,26 +385,27 @@ class PublicPage:
     results: list
 
 
-def public_page(school: School) -> PublicPage | None:
+def cooperation_of(plan) -> list[tuple[str, str]]:
+    """NOTE-1: the cooperation programmes the plan in force records, with their notes."""
     from applications.items import COOPERATION_PROGRAMMES
 
+    section = PlanSection.objects.filter(plan=plan, key=SectionKey.COOPERATION).first()
+    data = section.data if section else {}
+    return [
+        (label, data.get(f"{key}_note", ""))
+        for key, label in COOPERATION_PROGRAMMES
+        if data.get(key)
+    ]
+
+
+def public_page(school: School) -> PublicPage | None:
     year = calendar.AcademicYear.current().roc
     plan = plan_in_force(school, year)
     if plan is None:
         return None
-    sections = {
-        s.key: s.data
-        for s in PlanSection.objects.filter(
-            plan=plan, key__in=[SectionKey.GOALS, SectionKey.COOPERATION]
-        )
-    }
-    goals = sections.get(SectionKey.GOALS, {})
-    cooperation_data = sections.get(SectionKey.COOPERATION, {})
-    cooperation = [
-        (label, cooperation_data.get(f"{key}_note", ""))
-        for key, label in COOPERATION_PROGRAMMES
-        if cooperation_data.get(key)
-    ]
+    section = PlanSection.objects.filter(plan=plan, key=SectionKey.GOALS).first()
+    goals = section.data if section else {}
+    cooperation = cooperation_of(plan)
     subplans = list(
         SubPlan.objects.filter(plan=plan).only("item", "title", "goals").order_by("item", "order")
     )

@@ -15,7 +15,7 @@ from portal.documents.selectors import documents_for
 from portal.documents.services import document_request
 from portal.programme import calendar
 
-from .. import services
+from .. import selectors, services
 from ..enums import OPEN_ADVICE, ConsultationStatus, ProblemStatus
 from ..forms import (
     AdviceForm,
@@ -75,6 +75,7 @@ def school_page(request, code):
             .select_related("inspection")
         )
     year = calendar.AcademicYear.current().roc
+    plan = plan_in_force(school, year)
     return render(
         request,
         "consulting/school.html",
@@ -93,7 +94,9 @@ def school_page(request, code):
             "respond_form": RespondForm(),
             "results": list(PublishedResult.objects.filter(school=school, withdrawn_at=None)),
             "result_form": ResultForm(initial={"academic_year": year}) if is_staff else None,
-            "plan": plan_in_force(school, year),
+            "plan": plan,
+            "cooperation": selectors.cooperation_of(plan) if plan else [],
+            "teachers": list(plan.teachers.all()) if plan else [],
             "semester": calendar.Semester.current(),
         },
     )
@@ -129,8 +132,6 @@ def schedule(request, code):
 
 def my_consultations(request):
     require(request, "consulting.advise")
-    from .. import selectors
-
     return render(request, "consulting/mine.html", selectors.advisor_home(request.user))
 
 

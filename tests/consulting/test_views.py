@@ -119,6 +119,16 @@ def test_school_sees_its_own_consultations_only(
     assert client.get(f"/consulting/schools/{school.code}/").status_code == 404
 
 
+def test_note1_note2_school_page_shows_cooperation_and_designated_teachers(
+    plan, school, coordinator, client_for
+):
+    response = client_for(coordinator).get(f"/consulting/schools/{school.code}/")
+    assert (
+        response.context["cooperation"],
+        [(t.name, t.weekly_reduction) for t in response.context["teachers"]],
+    ) == ([("建教合作", "建教合作 6 家")], [("陳老師", 4)])
+
+
 def test_school_answers_advice_on_the_page(filed, coordinator, client_for):
     advice = filed.advice.get()
     unsafe = client_for(coordinator).post(
