@@ -13,3 +13,9 @@ class ReviewConfig(AppConfig):
         from .labels import AUDIT_LABELS
 
         register(AUDIT_LABELS)
+
+        from . import reminders
+
+        # Reviewers with reviews due, sent by portal.reminders' beat schedule at the time
+        # ministry staff set for this kind (registered once there, not per app).
+        reminders.register()
