@@ -439,3 +439,27 @@ def test_sup3_last_years_advisor_no_longer_sees_the_school(assigned, school, min
     assert client_for(assigned.advisor).get(f"/consulting/schools/{school.code}/").status_code == (
         404
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("coordinator", "/consulting/advisors/new/"),
+        ("advisor", "/consulting/advisors/new/"),
+        ("ministry", "/consulting/inspections/new/"),
+        ("coordinator", "/consulting/inspections/new/"),
+        ("coordinator", "/consulting/inspections/"),
+        ("coordinator", "/consulting/mine/"),
+        ("inspector", "/consulting/mine/"),
+        ("coordinator", "/consulting/exchanges/new/"),  # a school not supported
+        ("inspector", "/consulting/requests/"),
+    ],
+)
+def test_wrong_role_refused(request, role, url, client_for):
+    assert client_for(request.getfixturevalue(role)).get(url).status_code == 403
+
+
+def test_assignment_actions_only_for_the_ministry(assigned, coordinator, client_for):
+    client = client_for(coordinator)
+    assert client.post(f"/consulting/group/{assigned.pk}/remove/").status_code == 403
+    assert client.post("/consulting/group/apply/", {"year": "115"}).status_code == 403
