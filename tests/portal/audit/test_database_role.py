@@ -11,6 +11,9 @@ Skipped on SQLite; on CI (CI=true) a missing PostgreSQL fails instead.
 """
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -187,3 +190,55 @@ def test_migrate_without_an_owner_url_is_plain(monkeypatch, settings):
     )
     migrate_command.Command().handle(database="default", verbosity=0)
     assert (fake.settings_dict["USER"], fake.closed, granted) == ("portal_app", 0, [])
+
+
+# --- The whole production path: migrate as the owner, then log in as portal_app ---------------
+
+
+@pytest.fixture
+def app_login(postgresql):
+    """portal_app as CI creates it (.ci/run: LOGIN, password portal_app)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+        row = cursor.fetchone()
+    if not (row and row[0]):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but the role portal_app (created by .ci/run) cannot log in")
+        pytest.skip("No portal_app role that can log in (.ci/run creates it)")
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    owner = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}:{port}/{db['NAME']}"
+    app = f"postgres://{APP_ROLE}:portal_app@{host}:{port}/{db['NAME']}"
+    return owner, app
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_as_owner_then_the_application_role_cannot_empty_the_trail(app_login):
+    import psycopg
+
+    owner_url, app_url = app_login
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "DATABASE_URL": app_url, "DATABASE_MIGRATE_URL": owner_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Row access granted to the application's role {APP_ROLE}." in result.stdout
+
+    with psycopg.connect(app_url.replace("postgres://", "postgresql://"), autocommit=True) as db:
+        db.execute(
+            "INSERT INTO audit_auditentry (at, action, target_id, target_repr, note) "
+            "VALUES (now(), 'manual.note', '', '', 'as the application')"
+        )
+        for sql in (
+            "TRUNCATE audit_auditentry",
+            "DELETE FROM audit_auditentry",
+            "UPDATE audit_auditentry SET note = 'rewritten'",
+            "ALTER TABLE audit_auditentry DISABLE TRIGGER ALL",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                db.execute(sql)
+    assert list(AuditEntry.objects.values_list("note", flat=True)) == ["as the application"]
