@@ -283,3 +283,62 @@ def test_member_declares_conflicts_from_home(ministry, panel_member, client_for,
     )
     assert response.status_code == 302
     assert list(member.conflicts.all()) == [other_school]
+
+
+def test_nominations_list_query_count_constant(
+    school, coordinator, ministry, client_for, django_assert_num_queries
+):
+    from assessment.enums import NominationKind, NomineeRole
+
+    def add(count):
+        for index in range(count):
+            services.nomination_add(
+                school=school,
+                academic_year=115,
+                kind=NominationKind.COMMENDATION,
+                nominee=f"教師{index}",
+                nominee_role=NomineeRole.TEACHER,
+                nominee_title="",
+                reason="表現優異",
+                by=coordinator,
+            )
+
+    client = client_for(ministry)
+    url = reverse("assessment:nominations")
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).content.decode().count("表現優異") == 1
+    add(2)
+    with django_assert_num_queries(len(one)):
+        assert client.get(url).content.decode().count("表現優異") == 3
+
+
+def test_panel_page_query_count_constant(ministry, client_for, django_assert_num_queries):
+    panel = services.panel_create(academic_year=YEAR, name="考評小組", levels=["優"], by=ministry)
+
+    def add(count):
+        for index in range(count):
+            school = evaluated_school(scores=["85"] * 8)
+            plan = approved_plan(school, ministry, values=False)
+            user = grant(UserFactory(username=f"panel-{school.code}-{index}"), "panel")
+            member = services.member_add(panel=panel, user=user, by=ministry)
+            services.member_conflicts_set(member=member, schools=[], note="", by=ministry)
+            services.assignment_add(panel=panel, member=member, plan=plan, by=ministry)
+            services.visit_schedule(
+                panel=panel,
+                plan=plan,
+                starts_at=timezone.now() + dt.timedelta(days=3),
+                place="會議室",
+                by=ministry,
+            )
+
+    client = client_for(ministry)
+    url = reverse("assessment:panel_detail", args=[panel.pk])
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    add(2)
+    with django_assert_num_queries(len(one)):
+        assert client.get(url).status_code == 200
