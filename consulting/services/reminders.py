@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.accounts.enums import Role
+from portal.accounts.models import RoleGrant
 from portal.accounts.selectors import users_with_role
 from portal.notifications import notify
 from portal.programme import calendar
@@ -60,13 +61,16 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         ).select_related("advisor"):
             advisors.setdefault(a.school_id, []).append(a.advisor)
         staff: dict[int, list] = {}
-        for school in behind:
-            staff[school.pk] = users_with_role(
-                Role.COORDINATOR, Role.PRINCIPAL, schools=[school.pk]
-            )
+        for grant in RoleGrant.objects.filter(
+            school__in=behind,
+            role__in=[Role.COORDINATOR, Role.PRINCIPAL],
+            revoked_at__isnull=True,
+            user__is_active=True,
+        ).select_related("user"):
+            staff.setdefault(grant.school_id, []).append(grant.user)
         key_part = f"{semester.academic_year}-{semester.number}"
         for school in behind:
-            for user in [*advisors.get(school.pk, []), *staff[school.pk]]:
+            for user in [*advisors.get(school.pk, []), *staff.get(school.pk, [])]:
                 if _send_once(
                     kind=ReminderKind.NO_CONSULTATION,
                     key=f"{key_part}:{school.pk}",
