@@ -1,4 +1,5 @@
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PortalModelForm, form_helper
@@ -34,6 +35,23 @@ class PortalPasswordResetForm(PasswordResetForm):
         if self._only_user is not None:
             return [self._only_user]
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Queued (Celery), not sent inside the request: the answer takes as long whether
+        or not an account has the address, and a slow mail server holds up no web worker."""
+        from portal.tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email.delay(to_email, subject, body)
 
     def save(self, *, only_user=None, **kwargs):
         self._only_user = only_user

@@ -234,3 +234,20 @@ def test_reset_keeps_no_address_in_clear(client):
     (row,) = PasswordResetRequest.objects.all()
     assert "private" not in row.email_digest
     assert User.objects.filter(email="private@example.edu.tw").count() == 0
+
+
+def test_reset_mail_is_queued_not_sent_in_the_request(client, monkeypatch):
+    """The link goes through the mail task (a worker sends it): answering takes as long
+    whether or not an account has the address."""
+    from portal import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_email, "delay", lambda *args: queued.append(args))
+    _user("queued", "queued@example.edu.tw")
+    _reset(client, "queued@example.edu.tw")
+    _reset(client, "nobody-at-all@example.edu.tw")
+    [(recipient, subject, body)] = queued
+    assert recipient == "queued@example.edu.tw"
+    assert "\n" not in subject
+    assert re.search(r"/accounts/password/reset/\S+/\S+/", body)
+    assert mail.outbox == []
