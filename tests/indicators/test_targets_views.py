@@ -123,8 +123,14 @@ def test_targets_page_advisor_of_the_school_only(approved, advisor, ministry, cl
     from consulting.models import AdvisoryAssignment
 
     assert get(client_for, advisor, targets_url(approved)).status_code == 404
+    from portal.programme import calendar
+
+    # The school's advisory group of the year under way (consulting decides who is in it).
     AdvisoryAssignment.objects.create(
-        academic_year=116, school=approved.school, advisor=advisor, assigned_by=ministry
+        academic_year=calendar.AcademicYear.current().roc,
+        school=approved.school,
+        advisor=advisor,
+        assigned_by=ministry,
     )
     response = get(client_for, advisor, targets_url(approved))
     assert response.status_code == 200
