@@ -263,7 +263,11 @@ def _store(report, plan_indicator, cleaned: CleanValue, *, revision, by, reason=
     if current is None:
         if cleaned.is_empty and not cleaned.note:
             return YearValue(report=report, plan_indicator=plan_indicator)
-        current = YearValue(report=report, plan_indicator=plan_indicator, updated_by=by, **after)
+        # Revision 1, not 0: a page loaded before any value existed (revision 0) and saved
+        # after someone else stored one is a conflict, not a silent overwrite.
+        current = YearValue(
+            report=report, plan_indicator=plan_indicator, updated_by=by, revision=1, **after
+        )
         current.save()
         before = None
     else:

@@ -450,3 +450,19 @@ def test_reminders_sent_now_by_the_ministry_never_twice_a_day(plan, coordinator,
     close_window()
     with pytest.raises(services.ValuesError):
         services.reminders_send_now(academic_year=YEAR, by=ministry)
+
+
+def test_ind3_two_first_saves_of_an_empty_value_conflict(plan, report, coordinator):
+    """Two pages loaded while the value was empty (revision 0): the second save does not
+    silently overwrite the first one's value."""
+    row = plan_indicator(plan, "T03")
+    first = services.value_save(
+        report=report, plan_indicator=row, value="11", revision=0, by=coordinator
+    )
+    assert first.revision == 1
+    with pytest.raises(services.EditConflict) as caught:
+        services.value_save(
+            report=report, plan_indicator=row, value="15", revision=0, by=coordinator
+        )
+    assert caught.value.current.value == Decimal("11.0000")
+    assert YearValue.objects.get(pk=first.pk).value == Decimal("11.0000")
