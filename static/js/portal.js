@@ -260,3 +260,53 @@
     if (event.target instanceof Element) enhance(event.target);
   });
 })();
+
+// Budget lines: the total (quantity × unit price) and own funds (total − subsidy) of the line
+// being typed, as it is typed. The server computes the amounts that count (3 decimals).
+(function () {
+  "use strict";
+  function value(row, suffix) {
+    const input = row.querySelector('input[name$="-' + suffix + '"]');
+    if (!input || input.value.trim() === "") return null;
+    const number = Number(input.value.replace(/,/g, "").trim());
+    return isFinite(number) ? number : NaN;
+  }
+  function show(output, number) {
+    if (!output) return;
+    output.textContent = number === null || isNaN(number) ? "—" : number.toLocaleString("zh-TW", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+    output.classList.toggle("text-danger", typeof number === "number" && number < 0);
+  }
+  function update(row) {
+    const quantity = value(row, "quantity");
+    const price = value(row, "unit_price");
+    const subsidy = value(row, "subsidy");
+    const total = quantity === null || price === null ? null : Math.round(quantity * price * 1000) / 1000;
+    show(row.querySelector('output[data-live="total"]'), total);
+    const own = total === null || isNaN(total) ? total : Math.round((total - (subsidy || 0)) * 1000) / 1000;
+    show(row.querySelector('output[data-live="own_funds"]'), own);
+  }
+  function all(root) {
+    root.querySelectorAll("tr.form-row").forEach(function (row) {
+      if (row.querySelector("output[data-live]")) update(row);
+    });
+  }
+  document.addEventListener("input", function (event) {
+    const row = event.target.closest && event.target.closest("tr.form-row");
+    if (row && row.querySelector("output[data-live]")) update(row);
+  });
+  document.addEventListener("DOMContentLoaded", function () { all(document); });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) all(event.target.closest("table") || event.target);
+  });
+})();
+
+// The plan's menu row: bring the current part into view (it may be far right on a phone).
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll(".plan-nav-row").forEach(function (row) {
+    const active = row.querySelector(".active");
+    if (active && active.offsetLeft + active.offsetWidth > row.clientWidth) {
+      row.scrollLeft = active.offsetLeft - (row.clientWidth - active.offsetWidth) / 2;
+    }
+  });
+});

@@ -74,6 +74,7 @@ PAGES = {
         None,
     ),
     "plans_export": ("get", lambda o: {}, expect(403, ministry=200), None),
+    "money_export": ("get", lambda o: {}, expect(403, ministry=200), None),
     "plan_start": (
         "get",
         lambda o: {"code": o["plan"].school.code},
