@@ -32,26 +32,36 @@ def reviews_due(day: dt.date) -> list[Reminder]:
         if rnd.state(now) == RoundState.OPEN
     ]
     reminders = []
+    for rnd in rounds:
+        reminders += round_reminders(rnd)
+    return reminders
+
+
+def round_reminders(rnd: Round, member_id: int | None = None) -> list[Reminder]:
+    """The reminders of one round: each reviewer (or only ``member_id``) with reviews not
+    submitted, listing the applications still to review."""
+    reminders = []
     with translation.override(settings.LANGUAGE_CODE):
-        for rnd in rounds:
-            deadline = calendar.format_datetime(rnd.closes_at)
-            for row in selectors.progress(rnd).reviewers:
-                if row.missing <= 0 or row.member.removed_at is not None:
-                    continue
-                reminders.append(
-                    Reminder(
-                        recipient=row.member.user,
-                        target=rnd,
-                        subject=_("Reminder: reviews are waiting for you"),
-                        template="review/email/reminder.txt",
-                        context={
-                            "round": rnd,
-                            "row": row,
-                            "deadline": deadline,
-                            "url": reverse("review:my"),
-                        },
-                    )
+        deadline = calendar.format_datetime(rnd.closes_at)
+        for row in selectors.progress(rnd).reviewers:
+            if row.missing <= 0 or row.member.removed_at is not None:
+                continue
+            if member_id is not None and row.member.pk != member_id:
+                continue
+            reminders.append(
+                Reminder(
+                    recipient=row.member.user,
+                    target=rnd,
+                    subject=_("Reminder: reviews are waiting for you"),
+                    template="review/email/reminder.txt",
+                    context={
+                        "round": rnd,
+                        "row": row,
+                        "deadline": deadline,
+                        "url": reverse("review:my"),
+                    },
                 )
+            )
     return reminders
 
 

@@ -851,39 +851,31 @@ def review_reopen(*, review: Review, reason: str, by) -> Review:
 
 
 def reminders_send(*, rnd: Round, by, member_id: int | None = None) -> int:
-    """E-mail each reviewer whose reviews in the round are missing; returns how many."""
+    """E-mail each reviewer whose reviews in the round are missing, now; returns how many.
+    Recorded like the scheduled reminder of reviews due (``review.reminders``), so nobody gets
+    the same round's reminder twice on the same day."""
+    from portal.reminders.services import send_reminder
+
+    from .reminders import KIND, round_reminders
+
     _require_ministry(by)
-    board = selectors.progress(rnd)
-    rows = [
-        r
-        for r in board.reviewers
-        if r.missing > 0
-        and r.member.removed_at is None
-        and (member_id is None or r.member.pk == member_id)
-    ]
+    day = calendar.taipei_today()
+    reminders = round_reminders(rnd, member_id)
     with transaction.atomic():
-        for row in rows:
-            notify(
-                users=[row.member.user],
-                subject=gettext_lazy("Reminder: reviews are waiting for you"),
-                template="review/email/reminder.txt",
-                context={
-                    "round": rnd,
-                    "row": row,
-                    "deadline": calendar.format_datetime(rnd.closes_at),
-                    "url": reverse("review:my"),
-                },
-            )
+        sent = [r for r in reminders if send_reminder(KIND, r, day)]
         audit_record(
             actor=by,
             action="review.remind",
             target=rnd,
             after={
-                "reviewers": [str(r.member) for r in rows],
-                "missing": sum(r.missing for r in rows),
+                "reviewers": [str(r.context["row"].member) for r in sent],
+                "missing": sum(r.context["row"].missing for r in sent),
+                "already_reminded_today": [
+                    str(r.context["row"].member) for r in reminders if r not in sent
+                ],
             },
         )
-    return len(rows)
+    return len(sent)
 
 
 # --- Results (SEL-4, SEL-7) --------------------------------------------------------------

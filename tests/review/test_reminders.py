@@ -104,3 +104,22 @@ def test_ministry_sets_the_review_reminders_time_in_the_browser_page(client_for,
     assert response.status_code == 302
     assert ReminderSetting.objects.get(kind=KIND).send_at == dt.time(16, 45)
     assert client_for(expert.user).get(url).status_code == 403
+
+
+def test_a_reminder_sent_from_the_progress_page_counts_for_the_day(
+    due, industry, ministry, mailoutbox, django_capture_on_commit_callbacks
+):
+    from review import services
+
+    with (
+        time_machine.travel(at(17, 8, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.reminders_send(rnd=due, by=ministry) == 1
+        assert services.reminders_send(rnd=due, by=ministry) == 0  # already today
+    with (
+        time_machine.travel(at(17, 9, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert send_due_reminders()[KIND] == 0
+    assert [m.to for m in mailoutbox] == [[industry.user.email]]
