@@ -28,6 +28,7 @@ def test_plan_pdf_prints_targets_per_item_ind3(plan):
     with override("zh-hant"):
         html = render_to_string("pdf/plan.html", plan_pdf_context(plan))
     assert "績效指標與目標值" in html
+    assert 'href="#section-indicators"' in html  # in the table of contents
     assert "項目2　引導學校特色發展" in html
     assert "項目7　增進學生學習品質" in html
     # The shared indicator is printed under both items with the same targets.

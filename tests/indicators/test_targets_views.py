@@ -372,3 +372,14 @@ def test_pages_show_no_rule_ids(language, draft, coordinator, client_for):
         html = client.get(url).content.decode()
         for code in ("IND-", "PERF-"):
             assert code not in html, (url, code)
+
+
+def test_submitted_version_page_shows_its_frozen_targets_ind3(
+    submitted, assigned_reviewer, client_for
+):
+    url = reverse("applications:version_detail", args=[submitted.pk, 1])
+    response = get(client_for, assigned_reviewer, url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="version-targets"' in html
+    assert SHARED in html and "學生淨流失率" in html  # item 7's indicators
