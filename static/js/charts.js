@@ -26,6 +26,14 @@
       spec.options || {}
     );
     canvas.dataset.chartDrawn = "1";
+    // A canvas does not make the browser fetch the Chinese glyphs of a web font: ask for
+    // those of the labels first, or they are drawn as empty boxes.
+    var text = [].concat(spec.labels || [], (spec.datasets || []).map(function (d) { return d.label || ""; })).join("");
+    var ready = document.fonts && document.fonts.load ? document.fonts.load('12px "Noto Sans TC"', text) : Promise.resolve();
+    ready.catch(function () {}).then(function () { create(canvas, spec, options); });
+  }
+
+  function create(canvas, spec, options) {
     new window.Chart(canvas, { type: spec.type || "bar", data: { labels: spec.labels, datasets: spec.datasets }, options: options });
   }
 
