@@ -258,7 +258,7 @@ def main() -> None:
     started = dt.datetime.now(dt.UTC)
     name = ensure_database(key, tmp)
     env = bench.django_env(name, key, tmp, debug=False, bench=True)
-    bench.run([bench.PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    bench.collectstatic(env)
     cmd = [bench.PYTHON, str(HERE / "prepare.py"), "--load-schools", str(SCHOOLS)]
     cmd += ["--load-reviewers", str(REVIEWERS)]
     prepared = json.loads(bench.run(cmd, env, capture_output=True, text=True).stdout)

@@ -33,6 +33,11 @@ def _median(row) -> float | None:
     return (row or {}).get("seq", {}).get("median_ms")
 
 
+def _floor_for(row, floor) -> float | None:
+    """The floor measured just before the page when there is one, else the run's floor."""
+    return ((row or {}).get("floor_seq") or {}).get("median_ms") or floor
+
+
 def _ok(row) -> bool:
     seq = (row or {}).get("seq") or {}
     return bool(seq) and set(seq.get("statuses", {})) == {"200"}
@@ -49,8 +54,8 @@ def goals(results) -> list[dict]:
         if row.get("missing"):
             continue
         other = big_pages.get(name)
-        if row["kind"] == "page" and floor:
-            ratio = _median(row) / floor
+        if row["kind"] == "page" and _floor_for(row, floor):
+            ratio = _median(row) / _floor_for(row, floor)
             out.append(
                 {
                     "short": "floor",
@@ -141,6 +146,9 @@ def markdown(results) -> str:
         f"is the 95th percentile of up to {results['config']['concurrent_requests']} "
         f"requests over {results['config']['connections']} connections).",
         "",
+        "× floor divides the page's median by the floor's median measured just before it "
+        "(the load of a shared machine drifts within minutes).",
+        "",
         f"Floor (a bare Django page rendering a 100-row table): {_fmt(floor_s)} ms at "
         f"{small}, {_fmt(floor_b)} ms at {large} (measured again at the end: "
         f"{_fmt(_median(s.get('floor_end')))} / {_fmt(_median(big.get('floor_end')))} ms). "
@@ -168,10 +176,12 @@ def markdown(results) -> str:
         lines.append(
             f"| {name}{' (export)' if row['kind'] == 'export' else ''}{status} "
             f"| {row['seq'].get('queries')} → {(other.get('seq') or {}).get('queries')} "
-            f"| {_fmt(m_s, ' ms')} | {_ratio(m_s, floor_s) if row['kind'] == 'page' else NA} "
+            f"| {_fmt(m_s, ' ms')} "
+            f"| {_ratio(m_s, _floor_for(row, floor_s)) if row['kind'] == 'page' else NA} "
             f"| {_fmt(row['seq'].get('p95_ms'), ' ms')} "
             f"| {_fmt((row.get('conc') or {}).get('p95_ms'), ' ms')} "
-            f"| {_fmt(m_b, ' ms')} | {_ratio(m_b, floor_b) if row['kind'] == 'page' else NA} "
+            f"| {_fmt(m_b, ' ms')} "
+            f"| {_ratio(m_b, _floor_for(other, floor_b)) if row['kind'] == 'page' else NA} "
             f"| {_fmt((other.get('conc') or {}).get('p95_ms'), ' ms')} "
             f"| {_ratio(m_b, m_s) if small != large else NA} | {', '.join(page_goals)} |"
         )

@@ -4,8 +4,8 @@ For each scale (BENCH_SCHOOLS, default "150,1500"): a PostgreSQL database of its
 (bench_150, bench_1500 — never the portal's), migrated and filled by ``seed_scale`` (kept
 between runs: seeding is slow; BENCH_RESEED=1 builds it again); gunicorn serving the
 portal as in production (DJANGO_DEBUG=false, a generated key, host 127.0.0.1, static files
-collected into a temporary STATIC_ROOT and served by WhiteNoise) plus the benchmark's
-floor pages (bench_settings, never production); every page of pages.py measured one
+collected into a STATIC_ROOT of its own, var/bench/static, served by WhiteNoise) plus the
+benchmark's floor pages (bench_settings, never production); every page of pages.py measured one
 request at a time and under 16 connections, with its query count; the PDFs timed against
 a bare WeasyPrint render of the same HTML. Writes var/bench/results.json and results.md
 (and a dated copy of each). All traffic goes to 127.0.0.1; every phase is bounded in
@@ -193,12 +193,24 @@ class Server:
 # --- Measuring -------------------------------------------------------------------------------
 
 
-def measure_page(port: int, page: dict, sessions: dict) -> dict:
+def measure_page(port: int, page: dict, sessions: dict, floor: dict | None = None) -> dict:
+    """One page, one request at a time then over N connections. With ``floor``, the floor
+    is measured again just before (half as many requests): on a busy machine the load
+    drifts within minutes, and the page's ratio is read against this nearby floor."""
     session = sessions.get(page["user"])
     row = dict(page)
     if page.get("missing"):
         return row
     export = page["kind"] == "export"
+    if floor is not None and not export:
+        row["floor_seq"] = httpbench.one_at_a_time(
+            port,
+            floor["url"],
+            None,
+            requests=max(5, CONFIG["requests"] // 2),
+            warmup=1,
+            time_cap=CONFIG["time_cap_s"],
+        )
     row["seq"] = httpbench.one_at_a_time(
         port,
         page["url"],
@@ -221,6 +233,7 @@ def measure_page(port: int, page: dict, sessions: dict) -> dict:
         f"  {page['name']}: median {seq['median_ms']} ms, p95 {seq['p95_ms']} ms, "
         f"{seq['queries']} queries, statuses {seq['statuses']}"
         + (f"; 16 conn p95 {row['conc']['p95_ms']} ms" if "conc" in row else "")
+        + (f"; floor just before {row['floor_seq']['median_ms']} ms" if "floor_seq" in row else "")
     )
     return row
 
@@ -266,12 +279,43 @@ def measure_scale(schools: int, key: str, tmp: Path, port: int) -> dict:
         log(f"{name}: gunicorn on 127.0.0.1:{port}")
         result["floor"] = measure_page(port, prepared["floor"], sessions)
         result["floor_layout"] = measure_page(port, prepared["floor_layout"], sessions)
-        result["pages"] = [measure_page(port, page, sessions) for page in prepared["pages"]]
+        result["pages"] = [
+            measure_page(port, page, sessions, prepared["floor"]) for page in prepared["pages"]
+        ]
         # The floor again at the end: the machine's noise over the run.
         result["floor_end"] = measure_page(port, prepared["floor"], sessions)
     if CONFIG["pdfs"]:
         result["pdfs"] = measure_pdfs(name, key, tmp, prepared["pdfs"])
     return result
+
+
+def static_fingerprint() -> str:
+    """What the project's static files are now (paths, sizes, times): collectstatic
+    post-processes every file every time (minutes on a small machine), so it runs only when
+    this changed since the last run."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in sorted([ROOT / "static", *ROOT.glob("*/static")]):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()
+
+
+def collectstatic(env: dict) -> None:
+    root = CONFIG["out"] / "static"
+    stamp = root / ".bench-fingerprint"
+    fingerprint = static_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        log(f"static files unchanged since the last run ({root})")
+        return
+    log(f"collectstatic into {root}")
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    stamp.write_text(fingerprint)
 
 
 def machine() -> dict:
@@ -291,9 +335,7 @@ def main() -> None:
     started = dt.datetime.now(dt.UTC)
     try:
         env = django_env(f"bench_{CONFIG['schools'][0]}", key, tmp, debug=False, bench=False)
-        # Kept between runs (var/bench/static): collectstatic then only adds what changed.
-        log(f"collectstatic into {CONFIG['out'] / 'static'}")
-        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+        collectstatic(env)
         results = {
             "started": started.isoformat(timespec="seconds"),
             "machine_before": machine(),
