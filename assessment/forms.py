@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,22 @@ class OutcomeForm(PortalForm):
     due_2 = RocDateField(label=_("Due on"), required=False)
     condition_3 = forms.CharField(label=_("Condition"), required=False, max_length=1000)
     due_3 = RocDateField(label=_("Due on"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            "decision",
+            "opinion",
+            "reason",
+            "reduced_amount",
+            *(
+                Row(
+                    Column(f"condition_{i}", css_class="col-md-9"),
+                    Column(f"due_{i}", css_class="col-md-3"),
+                )
+                for i in (1, 2, 3)
+            ),
+        )
 
     def conditions(self):
         data = self.cleaned_data
