@@ -21,7 +21,9 @@ from ..models import Exchange, ExchangePhoto, ExchangeSchool
 from ..supported import supported_schools
 from .common import ConsultingError, others
 
-PHOTO_TYPES = {"image/jpeg", "image/png"}
+#: A photo is a JPEG or PNG by its content (the plan attachments' signatures), whatever name
+#: or type the browser claims; it is stored under the extension its content shows.
+PHOTO_EXTENSIONS = (".jpg", ".png")
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 EXCHANGE_FIELDS = ["kind", "title", "date", "place", "district", "academic_year", "semester"]
 
@@ -234,14 +236,15 @@ def exchange_record(*, exchange: Exchange, record: str, attendance: dict, by) ->
 def exchange_photo_add(*, exchange: Exchange, upload, caption: str, is_public: bool, by):
     if not may_manage(exchange, by):
         raise ConsultingError(_("Only the co-hosts or ministry staff can add photos."))
-    if getattr(upload, "content_type", "") not in PHOTO_TYPES:
-        raise ConsultingError(_("A photo is a JPEG or PNG image."))
     if upload.size > PHOTO_MAX_BYTES:
         raise ConsultingError(_("A photo can be at most 5 MB."))
+    extension = photo_extension(upload)
+    if extension is None:
+        raise ConsultingError(_("A photo is a JPEG or PNG image."))
     with transaction.atomic():
         photo = ExchangePhoto(exchange=exchange, caption=caption.strip(), is_public=is_public)
         photo.uploaded_by = by
-        photo.file.save(upload.name, upload, save=False)
+        photo.file.save(f"photo{extension}", upload, save=False)
         photo.save()
         audit_record(
             actor=by,
@@ -250,6 +253,18 @@ def exchange_photo_add(*, exchange: Exchange, upload, caption: str, is_public: b
             after={"photo": photo.pk, "caption": photo.caption, "public": is_public},
         )
     return photo
+
+
+def photo_extension(upload) -> str | None:
+    """".jpg" or ".png" by the file's first bytes, else None."""
+    from applications.services import ATTACHMENT_TYPES
+
+    head = upload.read(16)
+    upload.seek(0)
+    for extension in PHOTO_EXTENSIONS:
+        if any(head.startswith(sig) for sig in ATTACHMENT_TYPES[extension][1]):
+            return extension
+    return None
 
 
 def exchange_cancel(*, exchange: Exchange, reason: str, by) -> Exchange:

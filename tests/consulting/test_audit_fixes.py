@@ -1,0 +1,53 @@
+"""Holes found in review: what the server must refuse whatever the page offers."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from consulting import services
+from consulting.enums import ExchangeKind
+from consulting.models import ExchangePhoto
+from portal.programme import calendar
+
+pytestmark = pytest.mark.django_db
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def exchange(ministry, school, plan, other_plan):
+    return services.exchange_create(
+        kind=ExchangeKind.INTER_SCHOOL,
+        title="交流",
+        date=calendar.taipei_today(),
+        place="x",
+        hosts=[school, other_plan.school],
+        by=ministry,
+    )
+
+
+def test_sup8_photo_that_lies_about_its_type_is_refused(exchange, ministry):
+    """The browser's claimed type proves nothing: an HTML page called a PNG is refused."""
+    fake = SimpleUploadedFile("a.png", b"<html><script>alert(1)</script></html>", "image/png")
+    with pytest.raises(services.ConsultingError, match="JPEG or PNG"):
+        services.exchange_photo_add(
+            exchange=exchange, upload=fake, caption="", is_public=True, by=ministry
+        )
+    assert not ExchangePhoto.objects.exists()
+
+
+def test_sup9_photo_stored_and_served_as_the_image_its_content_is(exchange, ministry, client):
+    upload = SimpleUploadedFile("page.html", PNG, "text/html")
+    photo = services.exchange_photo_add(
+        exchange=exchange, upload=upload, caption="公開", is_public=True, by=ministry
+    )
+    assert photo.file.name.endswith(".png")
+    response = client.get(f"/public/programme/photos/{photo.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
