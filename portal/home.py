@@ -56,7 +56,7 @@ def school_section(user, role) -> list[Section]:
         .prefetch_related(schools.evaluation_prefetch())
     ):
         eligibility = schools.school_eligibility(school)
-        plans = plan_tasks(school, role, eligibility)
+        plans = plan_tasks(school, role, eligibility, user=user)
         sections.append(
             Section(
                 role=role,
@@ -82,11 +82,12 @@ def briefings_for_school(school):
     return select(school)
 
 
-def plan_tasks(school, role, eligibility) -> dict:
-    """What the school's coordinator or principal should do next with its plans."""
+def plan_tasks(school, role, eligibility, user=None) -> dict:
+    """What the school's coordinator or principal should do next with its plans; starting a
+    plan only when the service would accept it (the same refusal the plan list shows)."""
     from applications.enums import EDITABLE, PlanStatus
     from applications.models import Plan
-    from applications.services import open_phase
+    from applications.services import open_phase, plan_start_refusal
 
     plans = list(
         Plan.objects.filter(school=school).select_related("phase").order_by("-phase__start_year")
@@ -94,7 +95,13 @@ def plan_tasks(school, role, eligibility) -> dict:
     tasks = []
     phase = open_phase()
     has_open = phase is not None and any(p.phase_id == phase.pk for p in plans)
-    if role == Role.COORDINATOR and phase and not has_open and eligibility.eligible:
+    if (
+        role == Role.COORDINATOR
+        and phase
+        and not has_open
+        and eligibility.eligible
+        and (user is None or plan_start_refusal(school, user) is None)
+    ):
         tasks.append(
             Task(
                 _("Start your school's plan for %(phase)s.") % {"phase": phase.name},

@@ -208,3 +208,13 @@ def test_plan_list_says_why_an_ineligible_school_cannot_start_elig1(client_for, 
     assert "本校沒有學校評鑑紀錄，無法申請（參、辦理對象）。" in html
     client_for(user).post(reverse("applications:plan_start", args=[school.code]))
     assert not Plan.objects.filter(school=school).exists()
+
+
+def test_home_asks_to_start_a_plan_only_when_it_can_start(client_for, coordinator, school):
+    open_phase_now()
+    tasks = client_for(coordinator).get(reverse("home")).context["tasks"]
+    start = reverse("applications:plan_start", args=[school.code])
+    assert [t.url for t in tasks if t.url == start] == [start]
+    services.plan_start(school=school, by=coordinator)
+    tasks = client_for(coordinator).get(reverse("home")).context["tasks"]
+    assert [t.url for t in tasks if t.url == start] == []
