@@ -163,6 +163,21 @@ def consultation_record(
     date = values["date"]
     if date > calendar.taipei_today():
         raise ConsultingError(_("A consultation can be recorded once it has taken place."))
+    year = calendar.AcademicYear.of(date).roc
+    if year != consultation.academic_year and not (
+        consultation.request_id or advises(by, consultation.school, year)
+    ):
+        # The date decides the semester it counts for (SUP-3): only an advisor of the school
+        # in that year may hold it there.
+        raise ConsultingError(
+            _("You are not in the advisory group of %(school)s for academic year %(year)s.")
+            % {"school": consultation.school.name, "year": year}
+        )
+    if year != consultation.academic_year and not is_supported(consultation.school, year):
+        raise ConsultingError(
+            _("%(school)s has no approved plan in force in academic year %(year)s.")
+            % {"school": consultation.school.name, "year": year}
+        )
     _check_place(values["mode"], values.get("place", ""), values.get("online_url", ""))
     items = sorted({int(i) for i in values.get("items") or []})
     if any(i < 1 or i > 9 for i in items):

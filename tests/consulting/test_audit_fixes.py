@@ -51,3 +51,31 @@ def test_sup9_photo_stored_and_served_as_the_image_its_content_is(exchange, mini
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_sup3_recorded_date_in_another_year_needs_the_group_of_that_year(
+    assigned, school, advisor, ministry
+):
+    """The recorded date decides the semester a consultation counts for: an advisor of this
+    year's group cannot file it into last year's semester 2, where they advised nobody."""
+    from tests.consulting import builders
+
+    consultation = services.consultation_schedule(
+        school=school,
+        by=advisor,
+        date=calendar.taipei_today(),
+        mode="on_site",
+        place="會議室",
+    )
+    last_year = dt.date(2026, 7, 15)  # 114學年度 semester 2
+    with pytest.raises(services.ConsultingError, match="advisory group"):
+        services.consultation_record(
+            consultation=consultation, values={**builders.RECORD, "date": last_year}, by=advisor
+        )
+    consultation.refresh_from_db()
+    assert (consultation.academic_year, consultation.semester) == (115, 1)
+    builders.assign(advisor, school, ministry, year=114)
+    recorded = services.consultation_record(
+        consultation=consultation, values={**builders.RECORD, "date": last_year}, by=advisor
+    )
+    assert (recorded.academic_year, recorded.semester) == (114, 2)
