@@ -1,7 +1,8 @@
 """Reminders by e-mail, sent by Celery beat (SUP-3, SUP-4): to the advisors and the school a
 set number of days before the semester ends with nothing held, and to ministry staff for
-reports overdue. Each reminder is recorded, and never sent twice for the same thing to the
-same person on the same day."""
+reports overdue. Each reminder is recorded, and sent once per stage: 30, 14, 7 and 1 days
+before the semester ends (a stage missed because the job did not run is sent late, once),
+and for an overdue report once in each week it stays overdue, never every day."""
 
 from __future__ import annotations
 
@@ -24,8 +25,24 @@ from ..supported import supported_schools
 
 #: How many days before the semester ends the advisor and the school are reminded.
 DAYS_BEFORE_SEMESTER_END = 30
+#: The stages of that reminder: days before the semester ends.
+SEMESTER_END_STAGES = (30, 14, 7, 1)
 #: A report is overdue this many days after the consultation was held.
 REPORT_DUE_DAYS = 14
+
+
+def _stage(days_left: int) -> int:
+    """The stage a day falls in: the smallest of SEMESTER_END_STAGES not below it."""
+    return min(d for d in SEMESTER_END_STAGES if d >= max(days_left, 0))
+
+
+def _sent(kind, keys) -> set[tuple[str, int]]:
+    """(key, recipient id) of the reminders already sent, on whatever day."""
+    return set(
+        Reminder.objects.filter(kind=kind, subject_key__in=list(keys)).values_list(
+            "subject_key", "recipient_id"
+        )
+    )
 
 
 def _send_once(*, kind, key, school, recipient, today, subject, template, context) -> bool:
@@ -68,12 +85,17 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             user__is_active=True,
         ).select_related("user"):
             staff.setdefault(grant.school_id, []).append(grant.user)
+        stage = _stage((semester.end - today).days)
         key_part = f"{semester.academic_year}-{semester.number}"
+        keys = {school.pk: f"{key_part}:{school.pk}:d{stage}" for school in behind}
+        done = _sent(ReminderKind.NO_CONSULTATION, keys.values())
         for school in behind:
             for user in [*advisors.get(school.pk, []), *staff.get(school.pk, [])]:
+                if (keys[school.pk], user.pk) in done:
+                    continue
                 if _send_once(
                     kind=ReminderKind.NO_CONSULTATION,
-                    key=f"{key_part}:{school.pk}",
+                    key=keys[school.pk],
                     school=school,
                     recipient=user,
                     today=today,
@@ -95,11 +117,20 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     )
     if overdue:
         ministry = users_with_role(Role.MINISTRY)
+        keys = {}
+        for consultation in overdue:
+            due = consultation.date + dt.timedelta(days=REPORT_DUE_DAYS)
+            keys[consultation.pk] = (
+                f"consultation:{consultation.pk}:w{((today - due).days - 1) // 7}"
+            )
+        done = _sent(ReminderKind.REPORT_OVERDUE, keys.values())
         for consultation in overdue:
             for user in ministry:
+                if (keys[consultation.pk], user.pk) in done:
+                    continue
                 if _send_once(
                     kind=ReminderKind.REPORT_OVERDUE,
-                    key=f"consultation:{consultation.pk}",
+                    key=keys[consultation.pk],
                     school=consultation.school,
                     recipient=user,
                     today=today,

@@ -274,7 +274,7 @@ def test_sup8_a_school_not_invited_cannot_register(ministry, school, plan, other
 # --- SUP-4: reminders ------------------------------------------------------------------------
 
 
-def test_sup4_reminders_before_the_semester_ends_once_a_day(
+def test_sup4_reminders_before_the_semester_ends_once_per_stage(
     assigned,
     school,
     coordinator,
@@ -293,9 +293,21 @@ def test_sup4_reminders_before_the_semester_ends_once_a_day(
         assert sorted(m.to[0] for m in mailoutbox) == sorted(
             [assigned.advisor.email, coordinator.email, principal.email]
         )
+    # Not every day: the next reminder is 14 days before the end (17 January), then 7, then 1.
     with time_machine.travel(dt.datetime(2027, 1, 6, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["no_consultation"] == 0
+    with time_machine.travel(dt.datetime(2027, 1, 17, 9, tzinfo=calendar.TAIPEI)):
         assert services.reminders_send()["no_consultation"] == 3
-    assert Reminder.objects.count() == 6
+    # A stage the job missed (24 January, 7 days before) goes out late, once.
+    with time_machine.travel(dt.datetime(2027, 1, 26, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["no_consultation"] == 3
+    with time_machine.travel(dt.datetime(2027, 1, 27, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["no_consultation"] == 0
+    with time_machine.travel(dt.datetime(2027, 1, 30, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["no_consultation"] == 3
+    with time_machine.travel(dt.datetime(2027, 1, 31, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["no_consultation"] == 0
+    assert Reminder.objects.count() == 12
 
 
 def test_sup4_no_reminder_once_a_consultation_is_held(assigned, school, coordinator):
@@ -311,8 +323,14 @@ def test_sup3_ministry_reminded_of_overdue_reports(assigned, school, ministry):
     with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=calendar.TAIPEI)):
         assert services.reminders_send()["report_overdue"] == 1
         assert services.reminders_send()["report_overdue"] == 0
+    # Once a week while it stays overdue, not every day.
+    with time_machine.travel(dt.datetime(2026, 12, 7, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["report_overdue"] == 0
+    with time_machine.travel(dt.datetime(2026, 12, 8, 9, tzinfo=calendar.TAIPEI)):
+        assert services.reminders_send()["report_overdue"] == 1
     assert list(Reminder.objects.values_list("kind", "recipient__username")) == [
-        ("report_overdue", ministry.username)
+        ("report_overdue", ministry.username),
+        ("report_overdue", ministry.username),
     ]
 
 
