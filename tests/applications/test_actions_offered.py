@@ -118,7 +118,7 @@ def test_incomplete_draft_says_why_it_cannot_go_to_the_principal(client_for, sch
     buttons, refused, html = offered(client_for(coordinator), plan)
     assert "send_to_principal" not in buttons
     assert refused == {"send_to_principal"}
-    assert "送校長核閱 目前無法進行：計畫尚未完成。" in re.sub(r"\s+", " ", html)
+    assert "目前尚無法「送校長核閱」：計畫尚未完成。" in re.sub(r"\s+", " ", html)
     assert not accepted(client_for(coordinator), plan, "send_to_principal")
 
 
