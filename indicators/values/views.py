@@ -1,6 +1,6 @@
 """The school's pages of yearly values: thin views over the services and selectors.
 
-Who may see a school's values is ``indicators.view_values`` (404 otherwise: others do not learn
+Who may see a school's values is ``access.may_view_values`` (404 otherwise: others do not learn
 the school reports); who may act is checked again by each service.
 """
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.access import require, visible_or_404
+from portal.access import require
 from portal.programme import calendar
 from portal.schools.models import School
 from portal.schools.tables import TableError
@@ -26,14 +26,14 @@ from portal.spreadsheets import xlsx_response
 from ..attainment import judge
 from ..enums import REPORT_EDITABLE, ReportStatus
 from ..models import PlanIndicator, ReportingWindow, ValueEvidence, ValueUpload
-from . import charts, excel, selectors, services
+from . import access, charts, excel, selectors, services
 from .downloads import table_response
 from .forms import CommentForm, EvidenceForm, UploadForm, ValueForm
 
 
 def get_school(request, code) -> School:
     school = School.objects.filter(code=code).select_related("district", "county").first()
-    visible_or_404(request, "indicators.view_values", school)
+    access.visible_or_404(request, school)
     return school
 
 
@@ -81,7 +81,7 @@ def values_home(request):
     schools = list(School.objects.filter(pk__in=user.school_ids()).order_by("code"))
     if len(schools) == 1:
         return redirect("indicators:values_school", schools[0].code)
-    visible = [s for s in _supported_schools() if user.has_perm("indicators.view_values", s)]
+    visible = [s for s in _supported_schools() if access.can_view(user, s)]
     if not schools and not visible:
         raise PermissionDenied
     return render(
@@ -458,9 +458,7 @@ def _evidence(request, pk) -> ValueEvidence:
     evidence = (
         ValueEvidence.objects.select_related("year_value__report__school").filter(pk=pk).first()
     )
-    visible_or_404(
-        request, "indicators.view_values", evidence.year_value.report.school if evidence else None
-    )
+    access.visible_or_404(request, evidence.year_value.report.school if evidence else None)
     return evidence
 
 

@@ -270,10 +270,20 @@ def test_advisor_sees_only_the_schools_assigned_to_them(
     assert client.get(url("values_board")).status_code == 403
 
 
-def test_panel_member_sees_supported_schools(plan, school, panel_member, other_school, client_for):
-    """No assignment of panel members to schools exists yet: a member of the evaluation panel
-    sees every supported school (the panel visits them all, 玖-一), never an unsupported one."""
+def test_panel_member_sees_only_the_schools_assigned_to_them(
+    plan, school, panel_member, other_school, ministry, client_for
+):
+    """A member of the evaluation panel sees the values of the supported schools they are
+    assigned to (issue 7, point 8), not every supported school, never an unsupported one."""
+    from assessment.models import Assignment, Panel, PanelMember
+
     client = client_for(panel_member)
+    assert client.get(report_url(school)).status_code == 404
+    panel = Panel.objects.create(academic_year=YEAR, name="績效考核小組", created_by=ministry)
+    member = PanelMember.objects.create(panel=panel, user=panel_member, added_by=ministry)
+    Assignment.objects.create(
+        panel=panel, member=member, plan=plan, school=school, assigned_by=ministry
+    )
     assert client.get(report_url(school)).status_code == 200
     assert client.get(url("values_school", other_school.code)).status_code == 404
 

@@ -1,0 +1,48 @@
+"""Who may see a school's yearly values (issue 7, point 8): the school, the ministry, and for
+a supported school the inspectors of its county, its advisors and the evaluation panel members
+assigned to it — not every panel member.
+
+``indicators.view_values`` (indicators/rules.py) predates the panel's assignments and lets
+any panel member read every supported school; the pages of values check this instead.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.apps import apps
+from django.http import Http404
+
+from portal.accounts.enums import Role
+from portal.rules import is_inspector_of_school, is_ministry, is_staff_of_school, school_of
+
+from ..rules import is_advisor_of_school, is_supported
+
+
+@rules.predicate
+def is_panel_member_of_school(user, obj):
+    """A member of an evaluation panel assigned to the object's school (any year's panel)."""
+    school = school_of(obj)
+    if school is None or not user.is_authenticated or not user.has_role(Role.PANEL):
+        return False
+    if not apps.is_installed("assessment"):
+        return False
+    from assessment.models import Assignment
+
+    return Assignment.objects.filter(member__user=user, school=school).exists()
+
+
+may_view_values = (
+    is_ministry
+    | is_staff_of_school
+    | ((is_inspector_of_school | is_advisor_of_school | is_panel_member_of_school) & is_supported)
+)
+
+
+def can_view(user, school) -> bool:
+    return school is not None and may_view_values.test(user, school)
+
+
+def visible_or_404(request, school) -> None:
+    """404 unless the user may see the school's values: others do not learn it reports."""
+    if not can_view(request.user, school):
+        raise Http404
