@@ -22,7 +22,8 @@ from portal.rules import (
 @rules.predicate
 def is_advisor_of_school(user, obj):
     """In the school's advisory group for the year (the object's academic year, or the
-    current one), or matched to one of its requests (SUP-2, SUP-3)."""
+    current one), or matched that year to one of its requests (SUP-2, SUP-3): a request
+    answered in an earlier year opens nothing now."""
     from portal.programme import calendar
 
     from .models import AdvisoryAssignment, SchoolRequest
@@ -35,7 +36,12 @@ def is_advisor_of_school(user, obj):
         AdvisoryAssignment.objects.filter(
             advisor=user, school=school, academic_year=year, removed_at__isnull=True
         ).exists()
-        or SchoolRequest.objects.filter(advisor=user, school=school).exists()
+        or SchoolRequest.objects.filter(
+            advisor=user,
+            school=school,
+            matched_at__gte=calendar.start_of_day(calendar.AcademicYear(year).start),
+            matched_at__lt=calendar.start_of_day(calendar.AcademicYear(year + 1).start),
+        ).exists()
     )
 
 

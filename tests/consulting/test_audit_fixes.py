@@ -79,3 +79,23 @@ def test_sup3_recorded_date_in_another_year_needs_the_group_of_that_year(
         consultation=consultation, values={**builders.RECORD, "date": last_year}, by=advisor
     )
     assert (recorded.academic_year, recorded.semester) == (114, 2)
+
+
+def test_sup2_a_request_matched_last_year_opens_nothing_this_year(
+    school, plan, coordinator, ministry, profiled_advisor, client_for
+):
+    """An advisor matched to a school's request sees the school that academic year; once it is
+    over, without a place in the new year's advisory group, the school is closed to them."""
+    import time_machine
+
+    from tests.consulting import builders
+
+    request = services.request_create(
+        school=school, topic="產學合作", items=[9], details="需要協助", by=coordinator
+    )
+    services.request_match(request=request, advisor=profiled_advisor, note="", by=ministry)
+    url = f"/consulting/schools/{school.code}/"
+    assert client_for(profiled_advisor).get(url).status_code == 200
+    with time_machine.travel(dt.datetime(2027, 8, 2, 10, tzinfo=calendar.TAIPEI)):
+        builders.support(school, ministry, year=116)  # supported in the new year too
+        assert client_for(profiled_advisor).get(url).status_code == 404
