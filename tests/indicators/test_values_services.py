@@ -466,3 +466,28 @@ def test_ind3_two_first_saves_of_an_empty_value_conflict(plan, report, coordinat
         )
     assert caught.value.current.value == Decimal("11.0000")
     assert YearValue.objects.get(pk=first.pk).value == Decimal("11.0000")
+
+
+def test_sched2_window_days_are_taipei_days(plan, coordinator):
+    """The window opens at midnight in Taipei on its first day (16:00 UTC the day before) and
+    closes at midnight in Taipei after its last day (16:00 UTC on that day)."""
+    from indicators.models import ReportingWindow
+
+    opens, closes = dt.date(2026, 11, 20), dt.date(2026, 11, 30)
+    ReportingWindow.objects.create(academic_year=YEAR, opens_on=opens, closes_on=closes)
+    utc = dt.timezone.utc
+    with time_machine.travel(dt.datetime(2026, 11, 19, 15, 59, tzinfo=utc)):
+        with pytest.raises(services.ValuesError):
+            services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    with time_machine.travel(dt.datetime(2026, 11, 19, 16, 0, tzinfo=utc)):
+        report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    row = plan_indicator(plan, "T03")
+    with time_machine.travel(dt.datetime(2026, 11, 30, 15, 59, tzinfo=utc)):
+        services.value_save(
+            report=report, plan_indicator=row, value="5", revision=None, by=coordinator
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 30, 16, 0, tzinfo=utc)):
+        with pytest.raises(services.ValuesError):
+            services.value_save(
+                report=report, plan_indicator=row, value="6", revision=None, by=coordinator
+            )
