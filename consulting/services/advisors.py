@@ -27,6 +27,12 @@ PROFILE_FIELDS = [
 ]
 
 
+def _require_ministry(by) -> None:
+    """The talent database, the advisory groups and the matching are the ministry's."""
+    if not by.has_role(Role.MINISTRY):
+        raise ConsultingError(_("Only ministry staff can do this."))
+
+
 def _clean_items(items) -> list[int]:
     numbers = sorted({int(i) for i in items or []})
     if any(n < 1 or n > 9 for n in numbers):
@@ -36,6 +42,7 @@ def _clean_items(items) -> list[int]:
 
 def advisor_profile_save(*, user, values: dict, districts, by) -> AdvisorProfile:
     """Add or change an advisor in the regional talent database (SUP-2)."""
+    _require_ministry(by)
     if not user.has_role(Role.ADVISOR):
         raise ConsultingError(_("Only a person with the advisor role can be in the database."))
     districts = list(districts)
@@ -88,6 +95,7 @@ def advisor_conflict(profile: AdvisorProfile | None, advisor, school) -> str | N
 
 def assignment_add(*, academic_year: int, school, advisor, by) -> AdvisoryAssignment:
     """Put an advisor in a supported school's advisory group for a year (SUP-3)."""
+    _require_ministry(by)
     if not advisor.has_role(Role.ADVISOR):
         raise ConsultingError(_("Only a person with the advisor role can be assigned."))
     profile = AdvisorProfile.objects.filter(user=advisor).first()
@@ -132,6 +140,7 @@ def assignment_add(*, academic_year: int, school, advisor, by) -> AdvisoryAssign
 
 
 def assignment_remove(*, assignment: AdvisoryAssignment, by) -> AdvisoryAssignment:
+    _require_ministry(by)
     with transaction.atomic():
         assignment = AdvisoryAssignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.removed_at is not None:
@@ -152,6 +161,7 @@ def assignment_remove(*, assignment: AdvisoryAssignment, by) -> AdvisoryAssignme
 
 def assignments_apply(*, academic_year: int, pairs, by) -> list[AdvisoryAssignment]:
     """Apply a suggestion (pairs of school and advisor): all of them or none."""
+    _require_ministry(by)
     with transaction.atomic():
         return [
             assignment_add(academic_year=academic_year, school=school, advisor=advisor, by=by)
@@ -194,6 +204,7 @@ def request_create(*, school, topic: str, items, details: str, by) -> SchoolRequ
 
 def request_match(*, request: SchoolRequest, advisor, note: str, by) -> SchoolRequest:
     """Ministry staff match an advisor of the region's talent database (SUP-2)."""
+    _require_ministry(by)
     profile = AdvisorProfile.objects.filter(user=advisor).prefetch_related("districts").first()
     if profile is None or not advisor.has_role(Role.ADVISOR):
         raise ConsultingError(_("Choose an advisor from the advisory talent database."))

@@ -256,7 +256,7 @@ def exchange_photo_add(*, exchange: Exchange, upload, caption: str, is_public: b
 
 
 def photo_extension(upload) -> str | None:
-    """".jpg" or ".png" by the file's first bytes, else None."""
+    """The extension, .jpg or .png, that the file's first bytes show; else None."""
     from applications.services import ATTACHMENT_TYPES
 
     head = upload.read(16)

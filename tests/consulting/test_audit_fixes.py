@@ -99,3 +99,43 @@ def test_sup2_a_request_matched_last_year_opens_nothing_this_year(
     with time_machine.travel(dt.datetime(2027, 8, 2, 10, tzinfo=calendar.TAIPEI)):
         builders.support(school, ministry, year=116)  # supported in the new year too
         assert client_for(profiled_advisor).get(url).status_code == 404
+
+
+def test_sup2_sup3_ministry_only_services_refuse_others(
+    school, plan, coordinator, ministry, profiled_advisor
+):
+    """The talent database, the advisory groups and matching refuse anyone but ministry staff
+    in the service itself, not only behind the pages' permission."""
+    from consulting.models import AdvisoryAssignment, SchoolRequest
+    from portal.schools.models import District
+
+    for by in (coordinator, profiled_advisor):
+        with pytest.raises(services.ConsultingError, match="Only ministry staff"):
+            services.advisor_profile_save(
+                user=profiled_advisor,
+                values={
+                    "affiliation": "x",
+                    "expertise": [7],
+                    "is_available": True,
+                    "availability_note": "",
+                    "max_schools": 9,
+                },
+                districts=District.objects.all(),
+                by=by,
+            )
+        with pytest.raises(services.ConsultingError, match="Only ministry staff"):
+            services.assignment_add(
+                academic_year=115, school=school, advisor=profiled_advisor, by=by
+            )
+    request = services.request_create(
+        school=school, topic="題", items=[7], details="x", by=coordinator
+    )
+    with pytest.raises(services.ConsultingError, match="Only ministry staff"):
+        services.request_match(request=request, advisor=profiled_advisor, note="", by=coordinator)
+    assert not AdvisoryAssignment.objects.exists()
+    assert SchoolRequest.objects.get().advisor is None
+    assignment = services.assignment_add(
+        academic_year=115, school=school, advisor=profiled_advisor, by=ministry
+    )
+    with pytest.raises(services.ConsultingError, match="Only ministry staff"):
+        services.assignment_remove(assignment=assignment, by=coordinator)
