@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "review",
     "indicators",
     "assessment",
+    "funding",
     "consulting",
 ]
 

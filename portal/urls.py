@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("indicators.urls")),
     path("", include("assessment.urls")),
+    path("", include("funding.urls")),
     path("", include("consulting.urls")),
     path("programme/", include("portal.programme.urls")),
     path("audit/", include("portal.audit.urls")),

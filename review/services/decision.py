@@ -14,7 +14,7 @@ from applications.models import Plan
 from portal.audit.services import audit_record
 from portal.programme import calendar
 
-from .. import checks, selectors
+from .. import checks, hooks, selectors
 from ..models import (
     Decision,
 )
@@ -115,6 +115,9 @@ def decision_record(
                 )
             if errors:
                 raise ValidationError(errors)
+            # APP-7: within the ministry's budget of each year (registered by the app that
+            # keeps it; see review.hooks).
+            _refuse(hooks.approval_refusal(plan, approved))
         else:
             if not reasons.strip():
                 raise ValidationError({"reasons": _("Give the reasons for not approving.")})

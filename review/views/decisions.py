@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,7 +18,7 @@ from portal.access import require, visible_or_404
 from portal.documents.selectors import documents_for
 from portal.documents.services import document_request
 
-from .. import checks, reports, selectors, services
+from .. import checks, hooks, reports, selectors, services
 from ..enums import RoundNumber
 from ..forms import (
     ApproveForm,
@@ -97,6 +100,10 @@ def plan_review(request, plan_pk, approve_form=None, reject_form=None, comment_f
             "notices": documents_for(decision, kind=reports.DECISION_NOTICE.key)
             if decision
             else [],
+            # APP-7: each year's programme budget beside the amounts to approve.
+            "decision_panels": []
+            if decision
+            else hooks.decision_panels(plan.plan_years, _proposed(approve_form, requested)),
         },
     )
 
@@ -229,11 +236,33 @@ def decisions(request, pk):
             return redirect("review:decisions", committee.pk)
     for row in rows:
         row["fields"] = form.row_fields(row) if row in open_rows else None
+    proposed = defaultdict(Decimal)
+    for amounts in form.requested.values():
+        for year, amount in amounts.items():
+            proposed[year] += amount or 0
     return render(
         request,
         "review/decisions.html",
-        {"committee": committee, "rows": rows, "rounds": rounds, "form": form},
+        {
+            "committee": committee,
+            "rows": rows,
+            "rounds": rounds,
+            "form": form,
+            # APP-7: each year's programme budget, and what approving every approvable
+            # application as requested would leave.
+            "decision_panels": hooks.decision_panels(sorted(proposed), dict(proposed))
+            if open_rows
+            else [],
+        },
     )
+
+
+def _proposed(approve_form, requested) -> dict:
+    """The amounts the approval form proposes: what was typed, else the request."""
+    amounts = dict(requested)
+    if approve_form is not None and approve_form.is_bound and approve_form.is_valid():
+        amounts.update({y: a for y, a in approve_form.amounts().items() if a is not None})
+    return amounts
 
 
 @require_POST

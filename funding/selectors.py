@@ -1,0 +1,201 @@
+"""How much of each year's programme budget is committed (APP-7, 捌-一).
+
+Commitments follow the data, never a counter of their own: every approved amount of every
+plan (``applications.PlanYear.approved_amount``) counts against the budget of its academic
+year, as it stands now — lowered when the assessment reduces it (``year_amount_set``), and
+released when support ends before the year starts (``year_status_set`` to terminated: a year
+terminated after it had started was spent, and still counts). An amount is *provisional*
+while it is for a later year of the plan than the one decided (years 2 and 3) and that year
+has not started; otherwise it is *committed*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from applications.enums import YearStatus
+from applications.models import PlanYear
+from portal.programme import calendar
+
+from .models import Envelope
+
+ZERO = Decimal("0.000")
+
+
+def _start_of(year: int) -> dt.datetime:
+    return calendar.start_of_day(calendar.AcademicYear(year).start)
+
+
+def counted(years, *, exclude_plan=None) -> Q:
+    """The plan years whose approved amount counts against the budget of ``years``."""
+    condition = Q()
+    for year in years:
+        condition |= Q(academic_year=year) & (
+            ~Q(status=YearStatus.TERMINATED) | Q(set_at__gte=_start_of(year))
+        )
+    query = Q(approved_amount__isnull=False) & condition
+    if exclude_plan is not None:
+        query &= ~Q(plan_id=exclude_plan.pk)
+    return query
+
+
+def _provisional_case(current: int):
+    return Case(
+        When(
+            Q(academic_year__gt=F("plan__application_year")) & Q(academic_year__gt=current),
+            then=F("approved_amount"),
+        ),
+        default=Value(ZERO),
+        output_field=DecimalField(max_digits=16, decimal_places=3),
+    )
+
+
+def commitments(years, *, exclude_plan=None) -> dict[int, tuple[Decimal, Decimal]]:
+    """{year: (committed, provisional)} in NT$ thousand, in one query."""
+    years = list(years)
+    if not years:
+        return {}
+    current = calendar.AcademicYear.current().roc
+    rows = (
+        PlanYear.objects.filter(counted(years, exclude_plan=exclude_plan))
+        .values("academic_year")
+        .annotate(
+            total=Coalesce(Sum("approved_amount"), Value(ZERO)),
+            provisional=Coalesce(Sum(_provisional_case(current)), Value(ZERO)),
+        )
+        .order_by()
+    )
+    result = dict.fromkeys(years, (ZERO, ZERO))
+    for row in rows:
+        provisional = row["provisional"]
+        result[row["academic_year"]] = (row["total"] - provisional, provisional)
+    return result
+
+
+@dataclass
+class YearPosition:
+    """One academic year's budget: the envelope, what is committed, provisional and free."""
+
+    academic_year: int
+    envelope: Envelope | None
+    committed: Decimal = ZERO
+    provisional: Decimal = ZERO
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.envelope.amount if self.envelope else None
+
+    @property
+    def total(self) -> Decimal:
+        return self.committed + self.provisional
+
+    @property
+    def free(self) -> Decimal | None:
+        return None if self.envelope is None else self.envelope.amount - self.total
+
+    @property
+    def over(self) -> bool:
+        return self.free is not None and self.free < 0
+
+
+def positions(years) -> list[YearPosition]:
+    """The budget of each year: two queries whatever the number of plans."""
+    years = sorted(set(years))
+    envelopes = {
+        e.academic_year: e
+        for e in Envelope.objects.filter(academic_year__in=years).select_related("set_by")
+    }
+    sums = commitments(years)
+    return [
+        YearPosition(year, envelopes.get(year), *sums.get(year, (ZERO, ZERO))) for year in years
+    ]
+
+
+def budget_years() -> list[int]:
+    """The years the budget page shows: every year with an envelope or a commitment, and at
+    least the current and the next academic year."""
+    current = calendar.AcademicYear.current().roc
+    years = {current, current + 1}
+    years.update(Envelope.objects.values_list("academic_year", flat=True))
+    years.update(
+        PlanYear.objects.filter(approved_amount__isnull=False)
+        .values_list("academic_year", flat=True)
+        .distinct()
+    )
+    return sorted(years)
+
+
+@dataclass
+class RegionRow:
+    district: str
+    committed: Decimal = ZERO
+    provisional: Decimal = ZERO
+    plans: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.committed + self.provisional
+
+
+@dataclass
+class YearBreakdown:
+    position: YearPosition
+    regions: list[RegionRow] = field(default_factory=list)
+    items: list[tuple[str, Decimal | None, Decimal]] = field(default_factory=list)
+
+
+def by_region(year: int) -> list[RegionRow]:
+    """One year's commitments per admission district (REG-1), in one query."""
+    from portal.schools.models import District
+
+    current = calendar.AcademicYear.current().roc
+    rows = (
+        PlanYear.objects.filter(counted([year]))
+        .values("plan__school__district_id")
+        .annotate(
+            total=Coalesce(Sum("approved_amount"), Value(ZERO)),
+            provisional=Coalesce(Sum(_provisional_case(current)), Value(ZERO)),
+            plans=Sum(Value(1)),
+        )
+        .order_by()
+    )
+    sums = {r["plan__school__district_id"]: r for r in rows}
+    result = []
+    for district in District.objects.order_by("order"):
+        row = sums.get(district.pk)
+        if row is None:
+            result.append(RegionRow(district.name))
+        else:
+            result.append(
+                RegionRow(
+                    district.name,
+                    row["total"] - row["provisional"],
+                    row["provisional"],
+                    row["plans"],
+                )
+            )
+    return result
+
+
+def breakdown(year: int) -> YearBreakdown:
+    """One year's budget by item (經常門, 資本門 as the envelope splits it) and by region."""
+    position = positions([year])[0]
+    result = YearBreakdown(position, by_region(year))
+    envelope = position.envelope
+    if envelope is not None:
+        result.items = [
+            ("經常門", envelope.recurrent),
+            ("資本門", envelope.capital),
+        ]
+    return result
+
+
+def history(year: int):
+    from .models import EnvelopeRevision
+
+    return EnvelopeRevision.objects.filter(academic_year=year).select_related("set_by")
