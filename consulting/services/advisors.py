@@ -3,7 +3,7 @@ schools' requests for advisory help (SUP-2)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,9 +117,14 @@ def assignment_add(*, academic_year: int, school, advisor, by) -> AdvisoryAssign
             academic_year=academic_year, school=school, advisor=advisor, removed_at__isnull=True
         ).exists():
             raise ConsultingError(_("This advisor is already assigned to this school."))
-        assignment = AdvisoryAssignment.objects.create(
-            academic_year=academic_year, school=school, advisor=advisor, assigned_by=by
-        )
+        try:
+            with transaction.atomic():
+                assignment = AdvisoryAssignment.objects.create(
+                    academic_year=academic_year, school=school, advisor=advisor, assigned_by=by
+                )
+        except IntegrityError as exc:
+            # Two staff assigning the same advisor at once: the second is told, not a 500.
+            raise ConsultingError(_("This advisor is already assigned to this school.")) from exc
         audit_record(
             actor=by,
             action="consulting.assignment.add",

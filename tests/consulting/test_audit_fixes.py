@@ -139,3 +139,24 @@ def test_sup2_sup3_ministry_only_services_refuse_others(
     )
     with pytest.raises(services.ConsultingError, match="Only ministry staff"):
         services.assignment_remove(assignment=assignment, by=coordinator)
+
+
+def test_sup3_same_assignment_saved_twice_at_once_is_refused_not_a_crash(
+    school, plan, ministry, profiled_advisor, monkeypatch
+):
+    """Two staff assign the same advisor at the same moment: both pass the check, the
+    database's constraint stops the second, which gets the refusal in words."""
+    from django.db.models import QuerySet
+
+    services.assignment_add(academic_year=115, school=school, advisor=profiled_advisor, by=ministry)
+    from consulting.models import AdvisoryAssignment
+
+    exists = QuerySet.exists
+    # The race: the check saw no assignment.
+    monkeypatch.setattr(
+        QuerySet, "exists", lambda qs: False if qs.model is AdvisoryAssignment else exists(qs)
+    )
+    with pytest.raises(services.ConsultingError, match="already assigned"):
+        services.assignment_add(
+            academic_year=115, school=school, advisor=profiled_advisor, by=ministry
+        )
