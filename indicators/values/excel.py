@@ -131,6 +131,8 @@ def workbook_marker(upload) -> dict:
 
     if not (getattr(upload, "name", "") or "").lower().endswith(".xlsx"):
         return {}
+    if (getattr(upload, "size", 0) or 0) > MAX_BYTES:
+        return {}  # never read into memory: reading the table refuses it by its size
     # Read a copy: openpyxl closes the file it is given, and the table is read after.
     upload.seek(0)
     data = upload.read()

@@ -196,3 +196,22 @@ def test_school_export_of_every_year(plan, school, coordinator, principal, clien
     lower = next(r for r in rows[1:] if r[0] == 114 and r[1] == "學生違規人次比率")
     # 9 ÷ 200 = 4.50 % against a target of at most 4 %: lower is better, so not met.
     assert (lower[7], lower[8], lower[9], lower[10], lower[11]) == (9, 200, 4.5, "未達成", "已送出")
+
+
+def test_an_oversized_workbook_is_refused_without_being_read_into_memory():
+    from indicators.values.excel import parse_upload, workbook_marker
+    from portal.schools.tables import TableError
+
+    class Huge:
+        name = "values.xlsx"
+        size = 50 * 1024 * 1024
+
+        def read(self, *args):
+            raise AssertionError("read into memory")
+
+        def seek(self, *args):
+            return 0
+
+    assert workbook_marker(Huge()) == {}
+    with pytest.raises(TableError):
+        parse_upload(Huge(), [])
