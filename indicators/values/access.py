@@ -46,3 +46,25 @@ def visible_or_404(request, school) -> None:
     """404 unless the user may see the school's values: others do not learn it reports."""
     if not can_view(request.user, school):
         raise Http404
+
+
+def candidates(user, schools):
+    """Of ``schools``, the few the user could see by a role scoped to schools (their county,
+    an advisory group or request, a panel assignment), read in a fixed number of queries, so
+    that ``can_view`` is asked of those only and not of every school in the country."""
+    from django.db.models import Q
+
+    ids = set(user.school_ids())
+    query = Q(county_id__in=list(user.county_ids()))
+    if user.has_role(Role.ADVISOR) and apps.is_installed("consulting"):
+        from consulting.models import AdvisoryAssignment, SchoolRequest
+
+        ids |= set(
+            AdvisoryAssignment.objects.filter(advisor=user).values_list("school_id", flat=True)
+        )
+        ids |= set(SchoolRequest.objects.filter(advisor=user).values_list("school_id", flat=True))
+    if user.has_role(Role.PANEL) and apps.is_installed("assessment"):
+        from assessment.models import Assignment
+
+        ids |= set(Assignment.objects.filter(member__user=user).values_list("school_id", flat=True))
+    return list(schools.filter(query | Q(pk__in=ids)))

@@ -81,7 +81,7 @@ def values_home(request):
     schools = list(School.objects.filter(pk__in=user.school_ids()).order_by("code"))
     if len(schools) == 1:
         return redirect("indicators:values_school", schools[0].code)
-    visible = [s for s in _supported_schools() if access.can_view(user, s)]
+    visible = [s for s in access.candidates(user, _supported_schools()) if access.can_view(user, s)]
     if not schools and not visible:
         raise PermissionDenied
     return render(
@@ -95,7 +95,7 @@ def _supported_schools():
     from applications.models import PlanYear
 
     ids = PlanYear.objects.values("plan__school")
-    return list(School.objects.filter(pk__in=ids).select_related("district").order_by("code"))
+    return School.objects.filter(pk__in=ids).select_related("district").order_by("code")
 
 
 def values_school(request, code):

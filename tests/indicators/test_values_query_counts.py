@@ -47,3 +47,21 @@ def test_school_pages_queries_do_not_grow_with_other_schools(school, ministry, c
     before = [count(client_for(coordinator), url) for url in pages]
     schools_in_every_state(3)
     assert [count(client_for(coordinator), url) for url in pages] == before
+
+
+def test_advisor_values_home_queries_do_not_grow_with_the_country(
+    school, advisor, ministry, client_for
+):
+    """An advisor's list of schools asks about their own schools, not every supported one."""
+    from consulting.models import AdvisoryAssignment
+
+    coordinator = grant(UserFactory(username="coord-adv"), "coordinator", school=school)
+    supported_plan(school, coordinator)
+    AdvisoryAssignment.objects.create(
+        advisor=advisor, school=school, academic_year=115, assigned_by=ministry
+    )
+    client = client_for(advisor)
+    before = count(client, "/indicators/values/")
+    assert [s.code for s in client.get("/indicators/values/").context["schools"]] == [school.code]
+    schools_in_every_state(3)
+    assert count(client, "/indicators/values/") == before
