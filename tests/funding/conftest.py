@@ -8,6 +8,13 @@ import pytest
 from applications.enums import PlanKind, PlanStatus, YearStatus
 from applications.models import Plan, PlanYear
 from portal.programme.models import Phase
+from tests.review.conftest import (  # noqa: F401  (the review's fixtures, for the decisions)
+    committee,
+    expert,
+    industry,
+    other_plan,
+    plan,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +37,7 @@ def approved_plan(school, start_year, amounts, *, application_year=None, by=None
     phase, _ = Phase.objects.get_or_create(
         start_year=start_year, defaults={"name": f"期程{start_year}", "end_year": start_year + 2}
     )
-    plan = Plan.objects.create(
+    approved = Plan.objects.create(
         school=school,
         phase=phase,
         kind=PlanKind.NEW,
@@ -40,13 +47,13 @@ def approved_plan(school, start_year, amounts, *, application_year=None, by=None
     )
     for year, amount in amounts.items():
         PlanYear.objects.create(
-            plan=plan,
+            plan=approved,
             academic_year=year,
             approved_amount=D(amount),
             status=YearStatus.ACTIVE,
             set_by=by,
         )
-    return plan
+    return approved
 
 
 @pytest.fixture
