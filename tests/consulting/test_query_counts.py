@@ -74,3 +74,37 @@ def test_advisor_pages_queries_do_not_grow_with_schools(
         builders.held(advisor, other, advice=1, file=True)
     assert count(client_for(advisor), "/consulting/mine/") == mine
     assert count(client_for(ministry), "/consulting/group/") == group
+
+
+def test_advisor_and_inspector_homes_queries_do_not_grow(
+    profiled_advisor, school, plan, ministry, client_for
+):
+    from tests.factories import CountyFactory, UserFactory
+
+    county = school.county or CountyFactory()
+    inspector = grant(UserFactory(username="insp-home"), "inspector", county=county)
+    advisor = profiled_advisor
+    builders.assign(advisor, school, ministry)
+    builders.held(advisor, school, advice=1, file=False)
+    services.inspection_record(
+        school=school,
+        visited_on=builders.calendar.taipei_today(),
+        checked="x",
+        assessment="",
+        problems=["問題"],
+        by=inspector,
+    )
+    home = count(client_for(advisor), "/"), count(client_for(inspector), "/")
+    for _ in range(2):
+        other = builders.supported_school(ministry, district=school.district, county=county)
+        builders.assign(advisor, other, ministry)
+        builders.held(advisor, other, advice=1, file=False)
+        services.inspection_record(
+            school=other,
+            visited_on=builders.calendar.taipei_today(),
+            checked="x",
+            assessment="",
+            problems=["問題"],
+            by=inspector,
+        )
+    assert (count(client_for(advisor), "/"), count(client_for(inspector), "/")) == home
