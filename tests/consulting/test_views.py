@@ -269,7 +269,7 @@ def test_sup9_note1_public_page_shows_nothing_private(filed, school, inspector, 
     page = client.get(f"/public/programme/{school.code}/").content.decode()
     for public in (
         "項目7子計畫",
-        "1500.000",
+        '<td class="num">1500</td>',  # thousands of NT$, no trailing zeros
         "學習扶助成果",
         "建教合作",
         "實習組長",
