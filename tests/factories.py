@@ -24,19 +24,25 @@ class UserFactory(DjangoModelFactory):
 
 
 def ensure_reference_data():
-    """Districts, counties and phases come from data migrations; a transactional test
-    empties every table after it runs, so put them back for the next one."""
+    """Districts, counties, phases and the indicator catalogue come from data migrations; a
+    transactional test empties every table after it runs, so put them back for the next one."""
     from importlib import import_module
 
     from django.apps import apps
 
-    if County.objects.exists():
+    from indicators.models import CatalogueVersion
+
+    # Each seed runs when its rows are missing (the phases' seed is idempotent).
+    seeds = {
+        "portal.schools.migrations.0002_seed_districts_counties": County.objects.exists,
+        "portal.programme.migrations.0002_seed_phases": lambda: False,
+        "indicators.migrations.0002_seed_catalogue": CatalogueVersion.objects.exists,
+    }
+    if County.objects.exists() and CatalogueVersion.objects.exists():
         return
-    for module in (
-        "portal.schools.migrations.0002_seed_districts_counties",
-        "portal.programme.migrations.0002_seed_phases",
-    ):
-        import_module(module).seed(apps, None)
+    for module, present in seeds.items():
+        if not present():
+            import_module(module).seed(apps, None)
 
 
 def _county(code):
