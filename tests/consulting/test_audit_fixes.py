@@ -160,3 +160,19 @@ def test_sup3_same_assignment_saved_twice_at_once_is_refused_not_a_crash(
         services.assignment_add(
             academic_year=115, school=school, advisor=profiled_advisor, by=ministry
         )
+
+
+def test_school_page_link_to_a_problem_says_what_it_leads_to(
+    school, plan, inspector, coordinator, client_for
+):
+    services.inspection_record(
+        school=school,
+        visited_on=calendar.taipei_today(),
+        checked="經費",
+        assessment="",
+        problems=["採購程序瑕疵"],
+        by=inspector,
+    )
+    page = client_for(coordinator).get(f"/consulting/schools/{school.code}/").content.decode()
+    assert "查看問題並回覆辦理情形" in page
+    assert ">開啟<" not in page
