@@ -1,5 +1,5 @@
 """Build plans with indicator targets, through the services, for the catalogue and targets
-tests (IND-A's part)."""
+tests."""
 
 from __future__ import annotations
 
