@@ -124,6 +124,7 @@ def budget_years() -> list[int]:
     years.update(Envelope.objects.values_list("academic_year", flat=True))
     years.update(
         PlanYear.objects.filter(approved_amount__isnull=False)
+        .order_by()
         .values_list("academic_year", flat=True)
         .distinct()
     )
