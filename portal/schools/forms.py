@@ -131,13 +131,17 @@ class SchoolFilter(django_filters.FilterSet):
         label=_("Focus support"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    scholarship = django_filters.BooleanFilter(
+        label=_("Local enrolment scholarship"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     eligibility = django_filters.ChoiceFilter(
         choices=ELIGIBILITY_CHOICES, label=_("Eligibility"), method="keep"
     )
 
     class Meta:
         model = School
-        fields = ["q", "district", "county", "ownership", "focus_support"]
+        fields = ["q", "district", "county", "ownership", "focus_support", "scholarship"]
 
     def search(self, queryset, name, value):
         from django.db.models import Q
