@@ -38,7 +38,9 @@ def test_school_reports_values_principal_signs_off_ministry_sees_chart(page, log
     login("chen")
     page.get_by_role("link", name="績效指標填報").first.click()
     expect(page.get_by_role("heading", name=re.compile("績效指標填報"))).to_be_visible()
-    page.get_by_role("row", name=re.compile("114學年度")).get_by_role("link", name="開啟").click()
+    page.get_by_role("row", name=re.compile("114學年度")).get_by_role(
+        "link", name="查看填報內容"
+    ).click()
     expect(page.get_by_role("heading", name=re.compile("114學年度績效指標實際值"))).to_be_visible()
 
     save_row(page, "導入合作學習策略教師人數比", 分子="30", 分母="60")
