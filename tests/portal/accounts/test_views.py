@@ -1,5 +1,7 @@
 """Log-in, lock-out, sessions, and the pages where ministry staff manage accounts."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -118,18 +120,35 @@ def test_logout_ends_the_session(client, coordinator):
 
 def test_session_settings_sliding_two_hours():
     assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_REFRESH_SECONDS == 5 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
-def test_session_renewed_on_every_request(client, coordinator):
-    """Sliding expiry: every page view sends the session cookie again."""
+def test_session_renewed_when_last_refreshed_five_minutes_ago(client, coordinator, fixed_clock):
+    """Sliding expiry: a page view after the refresh interval sends the session cookie again
+    with a new two-hour expiry."""
     _login(client, "coordinator-user")
     assert client.session.get_expiry_age() == 7200
+    fixed_clock.shift(dt.timedelta(minutes=5))
     response = client.get("/")
     assert response.status_code == 200
     assert response.cookies[settings.SESSION_COOKIE_NAME].value == client.session.session_key
+
+
+def test_session_not_written_on_every_request(client, coordinator, fixed_clock):
+    """Within the refresh interval a page view writes nothing to the session store."""
+    from django.contrib.sessions.models import Session
+
+    _login(client, "coordinator-user")
+    client.get("/")
+    saved = Session.objects.get(session_key=client.session.session_key).expire_date
+    fixed_clock.shift(dt.timedelta(minutes=2))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get(session_key=client.session.session_key).expire_date == saved
 
 
 def test_session_of_a_deactivated_account_ends(client, client_for, coordinator, ministry):
