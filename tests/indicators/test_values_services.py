@@ -475,10 +475,12 @@ def test_sched2_window_days_are_taipei_days(plan, coordinator):
 
     opens, closes = dt.date(2026, 11, 20), dt.date(2026, 11, 30)
     ReportingWindow.objects.create(academic_year=YEAR, opens_on=opens, closes_on=closes)
-    utc = dt.timezone.utc
-    with time_machine.travel(dt.datetime(2026, 11, 19, 15, 59, tzinfo=utc)):
-        with pytest.raises(services.ValuesError):
-            services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    utc = dt.UTC
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 19, 15, 59, tzinfo=utc)),
+        pytest.raises(services.ValuesError),
+    ):
+        services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
     with time_machine.travel(dt.datetime(2026, 11, 19, 16, 0, tzinfo=utc)):
         report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
     row = plan_indicator(plan, "T03")
@@ -486,8 +488,10 @@ def test_sched2_window_days_are_taipei_days(plan, coordinator):
         services.value_save(
             report=report, plan_indicator=row, value="5", revision=None, by=coordinator
         )
-    with time_machine.travel(dt.datetime(2026, 11, 30, 16, 0, tzinfo=utc)):
-        with pytest.raises(services.ValuesError):
-            services.value_save(
-                report=report, plan_indicator=row, value="6", revision=None, by=coordinator
-            )
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 30, 16, 0, tzinfo=utc)),
+        pytest.raises(services.ValuesError),
+    ):
+        services.value_save(
+            report=report, plan_indicator=row, value="6", revision=None, by=coordinator
+        )
