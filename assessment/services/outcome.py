@@ -76,6 +76,16 @@ def outcome_decide(
                 _("Academic year %(year)s already has its outcome (%(status)s).")
                 % {"year": academic_year, "status": year.get_status_display()}
             )
+        previous = plan.years.filter(academic_year=academic_year - 1).first()
+        if previous is not None and previous.status != YearStatus.PASSED:
+            # SCHED-3: a year is decided only after the year before it passed.
+            raise AssessmentError(
+                _(
+                    "Academic year %(previous)s has not passed its performance assessment, so "
+                    "academic year %(year)s cannot be decided yet (肆、辦理期程)."
+                )
+                % {"previous": previous.academic_year, "year": academic_year}
+            )
         report = ResultsReport.objects.filter(
             plan=plan, academic_year=academic_year, whole_term=False
         ).first()

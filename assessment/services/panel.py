@@ -240,8 +240,21 @@ def visit_record(
 
 
 def _own(assignment: Assignment, by) -> None:
+    """The assigned member only; not after declaring a conflict with the school (OVS-1), and
+    not once the year's outcome is decided (the outcome rests on what was recorded)."""
+    from ..models import Outcome
+
     if not by.has_perm("assessment.evaluate", assignment):
         raise AssessmentError(_("Only the member assigned to this school can evaluate it."))
+    reason = conflict_reason(assignment.member, assignment.school)
+    if reason:
+        raise AssessmentError(reason)
+    if Outcome.objects.filter(
+        school_id=assignment.school_id, academic_year=assignment.panel.academic_year
+    ).exists():
+        raise AssessmentError(
+            _("The outcome of this year is decided: the panel's evaluation is closed.")
+        )
 
 
 def finding_save(*, assignment: Assignment, item: int, text: str, by) -> Finding:
