@@ -40,9 +40,17 @@ def missed_indicators(report: ResultsReport, attainment=None) -> list:
     return [r for r in attainment.results if r.status == Attainment.NOT_MET]
 
 
+def unreported_indicators(report: ResultsReport, attainment=None) -> list:
+    """The year's indicators with a target but no value: without one the target cannot be
+    judged, so (like a miss) it needs an explanation before the report goes (PERF-1)."""
+    attainment = attainment or plan_attainment(report.plan, report.academic_year)
+    return [r for r in attainment.results if r.status == Attainment.NOT_REPORTED]
+
+
 def report_problems(report: ResultsReport, attainment=None) -> list[Problem]:
     """Everything that stops the report being submitted, each naming what to fix."""
     problems: list[Problem] = []
+    attainment = attainment or plan_attainment(report.plan, report.academic_year)
     explained = {e.plan_indicator_id for e in report.explanations.all() if e.explanation.strip()}
     for result in missed_indicators(report, attainment):
         if result.plan_indicator.pk not in explained:
@@ -50,6 +58,18 @@ def report_problems(report: ResultsReport, attainment=None) -> list[Problem]:
                 Problem(
                     f"indicator-{result.plan_indicator.pk}",
                     _("Explain why “%(name)s” missed its target.")
+                    % {"name": result.indicator.name},
+                )
+            )
+    for result in unreported_indicators(report, attainment):
+        if result.plan_indicator.pk not in explained:
+            problems.append(
+                Problem(
+                    f"indicator-{result.plan_indicator.pk}",
+                    _(
+                        "“%(name)s” has a target for the year but no value: report it on the "
+                        "indicator values page or explain why."
+                    )
                     % {"name": result.indicator.name},
                 )
             )
