@@ -543,29 +543,35 @@ ATTACHMENT_TYPES = {
 }
 
 
-def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachment:
-    """Attach a PDF or an image: size-capped, and its content must match its extension."""
+def checked_upload(upload, field: str = "file") -> tuple[str, str]:
+    """An uploaded PDF, PNG or JPEG, size-capped, whose content matches its extension:
+    (extension, content type), or a ``ValidationError`` on ``field`` in the user's language.
+    Every app that takes such files checks them here."""
     from django.conf import settings
 
     name = upload.name or ""
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in ATTACHMENT_TYPES:
-        raise ValidationError({"file": _("Only PDF files and PNG or JPEG images can be attached.")})
+        raise ValidationError({field: _("Only PDF files and PNG or JPEG images can be attached.")})
     limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"file": _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}}
+            {field: _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}}
         )
     content_type, signatures = ATTACHMENT_TYPES[extension]
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in signatures):
         raise ValidationError(
-            {
-                "file": _("The file's content is not a %(ext)s file.")
-                % {"ext": extension[1:].upper()}
-            }
+            {field: _("The file's content is not a %(ext)s file.") % {"ext": extension[1:].upper()}}
         )
+    return extension, content_type
+
+
+def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachment:
+    """Attach a PDF or an image: size-capped, and its content must match its extension."""
+    name = upload.name or ""
+    extension, content_type = checked_upload(upload)
     with transaction.atomic():
         require_editable(plan)
         attachment = PlanAttachment(

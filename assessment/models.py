@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.items import ITEM_CHOICES
 from applications.models import AMOUNT, EditedPart
+from indicators.attainment import ratio
 from portal.documents.models import private_storage
 from portal.fields import actor_field
 
@@ -42,7 +43,6 @@ from .enums import (
 ITEM_RANGE = [MinValueValidator(1), MaxValueValidator(9)]
 PERCENT = {"max_digits": 7, "decimal_places": 2}
 HUNDRED = Decimal("100")
-TWO_PLACES = Decimal("0.01")
 
 
 def execution_rate(spent: Decimal | None, approved: Decimal | None) -> Decimal | None:
@@ -50,7 +50,7 @@ def execution_rate(spent: Decimal | None, approved: Decimal | None) -> Decimal |
     nothing was approved."""
     if spent is None or not approved:
         return None
-    return (Decimal(spent) * HUNDRED / Decimal(approved)).quantize(TWO_PLACES, ROUND_HALF_UP)
+    return ratio(spent, approved, scale=100, places=2)
 
 
 class AssessmentSettings(models.Model):

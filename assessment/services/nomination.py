@@ -7,14 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.services import checked_upload
 from portal.audit.services import audit_record, snapshot
 
 from ..enums import NominationKind, NominationStatus, NomineeRole
 from ..models import Nomination
 from .common import AssessmentError
-
-EVIDENCE_TYPES = {".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",)}
-EVIDENCE_TYPES[".jpeg"] = EVIDENCE_TYPES[".jpg"]
 
 
 def nomination_add(
@@ -45,14 +43,10 @@ def nomination_add(
     if not reason.strip():
         errors["reason"] = _("Say why.")
     if evidence is not None:
-        name = evidence.name or ""
-        extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-        head = evidence.read(16)
-        evidence.seek(0)
-        if extension not in EVIDENCE_TYPES or not any(
-            head.startswith(sig) for sig in EVIDENCE_TYPES[extension]
-        ):
-            errors["evidence"] = _("Evidence must be a PDF file or a PNG or JPEG image.")
+        try:
+            checked_upload(evidence, field="evidence")
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from applications.budget import EditConflict
 from applications.enums import PlanStatus, YearStatus
 from applications.models import BudgetLine, Plan
-from applications.services import ATTACHMENT_TYPES
+from applications.services import checked_upload
 from indicators.models import PlanIndicator, ReportingWindow
 from portal.accounts.enums import Role
 from portal.audit.services import audit_record, snapshot
@@ -224,30 +224,10 @@ def attachment_add(
 ) -> ReportAttachment:
     """A photo or file of the report: PDF, PNG or JPEG, size-capped, content matching its
     extension; stored privately."""
-    from django.conf import settings
-    from django.template.defaultfilters import filesizeformat
-
     if not by.has_perm("assessment.edit_report", report):
         raise AssessmentError(_("Only a coordinator of this school can write its report."))
     name = upload.name or ""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError({"file": _("Only PDF files and PNG or JPEG images can be attached.")})
-    limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {"file": _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}}
-        )
-    content_type, signatures = ATTACHMENT_TYPES[extension]
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {
-                "file": _("The file's content is not a %(ext)s file.")
-                % {"ext": extension[1:].upper()}
-            }
-        )
+    extension, content_type = checked_upload(upload)
     if execution is not None and execution.report_id != report.pk:
         raise AssessmentError(_("That sub-plan is not in this report."))
     with transaction.atomic():

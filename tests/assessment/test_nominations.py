@@ -63,3 +63,13 @@ def test_ministry_sets_status_ovs3(school, coordinator, ministry):
     )
     nomination.refresh_from_db()
     assert (nomination.status, nomination.status_by) == (NominationStatus.ACCEPTED, ministry)
+
+
+def test_evidence_is_size_capped_like_every_attachment(school, coordinator, settings):
+    """The evidence goes through the same upload check as plans and reports: a file over the
+    portal's limit is refused on the evidence field, in words."""
+    settings.PORTAL_ATTACHMENT_MAX_BYTES = 64
+    big = SimpleUploadedFile("證明.pdf", b"%PDF-1.4 " + b"x" * 200)
+    with pytest.raises(ValidationError) as refused:
+        nominate(school, coordinator, evidence=big)
+    assert list(refused.value.message_dict) == ["evidence"]

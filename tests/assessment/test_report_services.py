@@ -196,6 +196,9 @@ def test_bad_amount_refused_with_a_message(plan, coordinator):
         ("150", "150", "100.00"),
         ("160", "150", "106.67"),
         ("0", "150", "0.00"),
+        ("1", "800", "0.13"),  # exactly 0.125: half up
+        ("1", "1600", "0.06"),  # exactly 0.0625
+        ("99999999999.99", "100000000000", "100.00"),  # large amounts, no precision lost
     ],
 )
 def test_execution_rate_is_exact(spent, approved, rate):
