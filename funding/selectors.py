@@ -3,19 +3,19 @@
 Commitments follow the data, never a counter of their own: every approved amount of every
 plan (``applications.PlanYear.approved_amount``) counts against the budget of its academic
 year, as it stands now — lowered when the assessment reduces it (``year_amount_set``), and
-released when support ends before the year starts (``year_status_set`` to terminated: a year
-terminated after it had started was spent, and still counts). An amount is *provisional*
+released when support ends (the assessment's outcome sets the year it assessed and every later
+year to terminated through ``year_status_set``: the assessed year was spent and still counts,
+the later ones are released). An amount is *provisional*
 while it is for a later year of the plan than the one decided (years 2 and 3) and that year
 has not started; otherwise it is *committed*.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from applications.enums import YearStatus
@@ -27,18 +27,17 @@ from .models import Envelope
 ZERO = Decimal("0.000")
 
 
-def _start_of(year: int) -> dt.datetime:
-    return calendar.start_of_day(calendar.AcademicYear(year).start)
-
-
 def counted(years, *, exclude_plan=None) -> Q:
-    """The plan years whose approved amount counts against the budget of ``years``."""
-    condition = Q()
-    for year in years:
-        condition |= Q(academic_year=year) & (
-            ~Q(status=YearStatus.TERMINATED) | Q(set_at__gte=_start_of(year))
+    """The plan years whose approved amount counts against the budget of ``years``: all but
+    the terminated years after a plan's first terminated one (support ended before them)."""
+    released = Q(status=YearStatus.TERMINATED) & Exists(
+        PlanYear.objects.filter(
+            plan_id=OuterRef("plan_id"),
+            status=YearStatus.TERMINATED,
+            academic_year__lt=OuterRef("academic_year"),
         )
-    query = Q(approved_amount__isnull=False) & condition
+    )
+    query = Q(approved_amount__isnull=False, academic_year__in=list(years)) & ~released
     if exclude_plan is not None:
         query &= ~Q(plan_id=exclude_plan.pk)
     return query

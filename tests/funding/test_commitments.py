@@ -51,8 +51,8 @@ def test_app7_reduced_amount_counts_as_reduced(three_plans, ministry):
 
 
 def test_app7_support_ended_releases_the_years_not_started(three_plans, ministry):
-    """The assessment ends support: the year assessed (already under way) stays spent, the
-    later years are released."""
+    """The assessment ends support: the year assessed stays spent, the later years are
+    released — whenever the outcome is decided."""
     _a, b, _c = three_plans
     for year in (115, 116, 117):
         plan_services.year_status_set(
@@ -94,8 +94,10 @@ def test_app7_commitments_always_equal_a_recount(three_plans, ministry):
     def recount(year):
         total = D("0")
         for row in PlanYear.objects.filter(academic_year=year, approved_amount__isnull=False):
-            started = row.set_at >= selectors._start_of(year)
-            if row.status != YearStatus.TERMINATED or started:
+            ended_before = PlanYear.objects.filter(
+                plan=row.plan, status=YearStatus.TERMINATED, academic_year__lt=year
+            ).exists()
+            if row.status != YearStatus.TERMINATED or not ended_before:
                 total += row.approved_amount
         return total
 
@@ -113,3 +115,19 @@ def test_app7_by_region_splits_the_year(three_plans):
     rows = [r for r in selectors.by_region(116) if r.plans]
     assert sum(r.total for r in rows) == D("321.123")
     assert sum(r.plans for r in rows) == 3
+
+
+def test_app7_support_ended_late_still_releases_the_later_years(three_plans, ministry):
+    """An outcome decided after the next year began (its year could not start before the
+    outcome) still releases that year."""
+    _a, b, _c = three_plans
+    with time_machine.travel("2027-09-01 10:00 +0800", tick=False):
+        for year in (115, 116, 117):
+            plan_services.year_status_set(
+                plan=b, academic_year=year, status=YearStatus.TERMINATED, note="", by=ministry
+            )
+        assert selectors.commitments([115, 116, 117]) == {
+            115: (D("210.012"), D("0")),
+            116: (D("301.103"), D("0")),
+            117: (D("0"), D("2.200")),
+        }

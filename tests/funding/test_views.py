@@ -109,29 +109,38 @@ def _plans(make_plan, n):
         make_plan(SchoolFactory(), 116, {116: "10", 117: "20", 118: "30"})
 
 
+def _queries(client, url):
+    """The page's queries, leaving out the session's own save (made when the session ages,
+    which the ticking clock decides, not the page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE", 'UPDATE "django_session"'))
+    ]
+
+
 @pytest.mark.parametrize("n", [1, 3])
-def test_budget_page_queries_do_not_grow(
-    client_for, ministry, make_plan, envelope, django_assert_num_queries, n
-):
+def test_budget_page_queries_do_not_grow(client_for, ministry, make_plan, envelope, n):
     _plans(make_plan, n)
     envelope(116, "1000")
     client = client_for(ministry)
     client.get(reverse("funding:budget"))  # warm the session
-    with django_assert_num_queries(15):
-        response = client.get(reverse("funding:budget"))
-    assert response.status_code == 200
+    assert len(_queries(client, reverse("funding:budget"))) == 12
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_budget_export_queries_do_not_grow(
-    client_for, ministry, make_plan, envelope, django_assert_num_queries, n
-):
+def test_budget_export_queries_do_not_grow(client_for, ministry, make_plan, envelope, n):
     _plans(make_plan, n)
     envelope(116, "1000")
     client = client_for(ministry)
     client.get(reverse("funding:budget"))
-    with django_assert_num_queries(18):
-        client.get(reverse("funding:budget_export"))
+    assert len(_queries(client, reverse("funding:budget_export"))) == 15
 
 
 @pytest.mark.parametrize("n", [1, 3])
