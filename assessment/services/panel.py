@@ -239,22 +239,27 @@ def visit_record(
     return visit
 
 
-def _own(assignment: Assignment, by) -> None:
-    """The assigned member only; not after declaring a conflict with the school (OVS-1), and
-    not once the year's outcome is decided (the outcome rests on what was recorded)."""
+def evaluation_refusal(assignment: Assignment) -> str | None:
+    """Why the assigned member can no longer evaluate: a conflict declared with the school
+    (OVS-1), or the year's outcome already decided (it rests on what was recorded)."""
     from ..models import Outcome
 
-    if not by.has_perm("assessment.evaluate", assignment):
-        raise AssessmentError(_("Only the member assigned to this school can evaluate it."))
     reason = conflict_reason(assignment.member, assignment.school)
     if reason:
-        raise AssessmentError(reason)
+        return reason
     if Outcome.objects.filter(
         school_id=assignment.school_id, academic_year=assignment.panel.academic_year
     ).exists():
-        raise AssessmentError(
-            _("The outcome of this year is decided: the panel's evaluation is closed.")
-        )
+        return _("The outcome of this year is decided: the panel's evaluation is closed.")
+    return None
+
+
+def _own(assignment: Assignment, by) -> None:
+    if not by.has_perm("assessment.evaluate", assignment):
+        raise AssessmentError(_("Only the member assigned to this school can evaluate it."))
+    reason = evaluation_refusal(assignment)
+    if reason:
+        raise AssessmentError(reason)
 
 
 def finding_save(*, assignment: Assignment, item: int, text: str, by) -> Finding:

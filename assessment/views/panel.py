@@ -248,6 +248,7 @@ def assignment_detail(request, pk):
             "finding_form": finding_form,
             "rating_form": rating_form,
             "recommendation_form": recommendation_form,
+            "closed": services.panel.evaluation_refusal(assignment),
         },
     )
 

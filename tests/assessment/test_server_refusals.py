@@ -206,3 +206,20 @@ def test_report_without_the_years_values_cannot_skip_the_misses_perf1(
     services.report_send_to_principal(report=report, by=coordinator)
     report.refresh_from_db()
     assert report.status == ReportStatus.AWAITING_PRINCIPAL
+
+
+def test_assignment_page_offers_no_forms_once_the_outcome_is_decided(
+    assignment, plan, coordinator, principal, ministry, panel_member, client_for
+):
+    url = reverse("assessment:assignment", args=[assignment.pk])
+    client = client_for(panel_member)
+    assert 'value="rating"' in client.get(url).content.decode()
+    submitted_report(plan, coordinator, principal)
+    services.outcome_decide(plan=plan, academic_year=YEAR, decision=Decision.CONTINUE, by=ministry)
+    page = client.get(url).content.decode()
+    assert 'value="rating"' not in page and 'value="finding"' not in page
+    assert "考評委員之評核已截止" in page
+    response = client.post(url, {"form": "rating", "rating-rating": "", "rating-opinion": "x"})
+    assignment.refresh_from_db()
+    assert assignment.opinion == ""
+    assert response.status_code in (200, 302)
