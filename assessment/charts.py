@@ -43,7 +43,9 @@ def horizontal_bars(
             f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="#1f4e79"/>'
         )
         shown = "—" if value is None else f"{value}{unit}"
-        parts.append(f'<text x="{left + length + 4:.1f}" y="{y + bar - 5}">{escape(shown)}</text>')
+        # Written past both the bar and the reference line, so the line never crosses it.
+        after = max(length, (reference or 0) * scale)
+        parts.append(f'<text x="{left + after + 4:.1f}" y="{y + bar - 5}">{escape(shown)}</text>')
     if reference is not None:
         x = left + reference * scale
         parts.append(
