@@ -223,3 +223,15 @@ def test_assignment_page_offers_no_forms_once_the_outcome_is_decided(
     assignment.refresh_from_db()
     assert assignment.opinion == ""
     assert response.status_code in (200, 302)
+
+
+def test_board_offers_the_decision_only_on_a_submitted_report(
+    plan, coordinator, principal, ministry, client_for
+):
+    """The outcome rests on the report (柒-四、玖-二): no "decide" button before it is in."""
+    decide = reverse("assessment:outcome_decide", args=[plan.pk, YEAR])
+    board = reverse("assessment:board") + f"?year={YEAR}"
+    client = client_for(ministry)
+    assert decide not in client.get(board).content.decode()
+    submitted_report(plan, coordinator, principal)
+    assert decide in client.get(board).content.decode()
