@@ -12,6 +12,7 @@ from applications.items import ITEMS
 from indicators.enums import Attainment
 from portal.documents.registry import DocumentKind, register
 from portal.programme import calendar
+from portal.spreadsheets import table_workbook
 
 from . import charts, selectors
 from .models import Outcome, ResultsReport
@@ -120,15 +121,8 @@ NOTICE = register(
 
 
 def board_workbook(rows, academic_year: int) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from portal.spreadsheets import workbook_bytes
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{academic_year}績效考核"
-    sheet.append(
+    return table_workbook(
+        f"{academic_year}績效考核",
         [
             _("School code"),
             _("School"),
@@ -143,12 +137,8 @@ def board_workbook(rows, academic_year: int) -> bytes:
             _("Spent (NT$ thousand)"),
             _("Execution rate (%)"),
             _("Overdue"),
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
+        ],
+        (
             [
                 row.school.code,
                 row.school.name,
@@ -164,20 +154,14 @@ def board_workbook(rows, academic_year: int) -> bytes:
                 row.rate,
                 _("Yes") if row.overdue else "",
             ]
-        )
-    return workbook_bytes(workbook)
+            for row in rows
+        ),
+    )
 
 
 def nominations_workbook(nominations) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from portal.spreadsheets import workbook_bytes
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "敘獎及推薦"
-    sheet.append(
+    return table_workbook(
+        "敘獎及推薦",
         [
             _("Academic year"),
             _("School code"),
@@ -191,12 +175,8 @@ def nominations_workbook(nominations) -> bytes:
             _("Status"),
             _("Ministry's note"),
             _("Recorded at"),
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for n in nominations:
-        sheet.append(
+        ],
+        (
             [
                 n.academic_year,
                 n.school.code,
@@ -211,5 +191,6 @@ def nominations_workbook(nominations) -> bytes:
                 n.ministry_note,
                 calendar.format_datetime(n.created_at),
             ]
-        )
-    return workbook_bytes(workbook)
+            for n in nominations
+        ),
+    )

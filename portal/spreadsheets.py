@@ -21,6 +21,23 @@ def workbook_bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
+def table_workbook(title: str, headers: list, rows) -> bytes:
+    """One sheet named ``title``: a bold header row, then one row per item of ``rows`` (each
+    a list of cell values), saved with ``workbook_bytes``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([str(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    return workbook_bytes(workbook)
+
+
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
