@@ -12,6 +12,7 @@ has not started; otherwise it is *committed*.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -147,6 +148,7 @@ class YearBreakdown:
     position: YearPosition
     regions: list[RegionRow] = field(default_factory=list)
     items: list[tuple[str, Decimal | None, Decimal]] = field(default_factory=list)
+    programme_items: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
 def by_region(year: int) -> list[RegionRow]:
@@ -182,16 +184,42 @@ def by_region(year: int) -> list[RegionRow]:
     return result
 
 
+def approved_budgets(year: int) -> tuple[dict[str, Decimal], list[tuple[str, Decimal]]]:
+    """The subsidy in the budgets of approved plans for ``year`` (revised to the approved
+    amounts; those still to revise are left out, as on the ministry's home): by 經常門 and
+    資本門 (BUD-1, BUD-4: equipment is 資本門) and by the programme's items (柒-一). One query."""
+    from applications.enums import ExpenseType, PlanStatus
+    from applications.items import ITEMS
+    from applications.models import BudgetLine
+
+    doors = {"經常門": ZERO, "資本門": ZERO}
+    items: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        BudgetLine.objects.filter(
+            plan__status=PlanStatus.APPROVED, plan__budget_revision_due=False, academic_year=year
+        )
+        .values("expense_type", "sub_plan__item")
+        .annotate(s=Sum("subsidy"))
+        .order_by()
+    )
+    for row in rows:
+        door = "資本門" if row["expense_type"] == ExpenseType.EQUIPMENT else "經常門"
+        doors[door] += row["s"] or ZERO
+        items[row["sub_plan__item"]] += row["s"] or ZERO
+    return doors, [(str(ITEMS[n]) if n in ITEMS else str(n), items[n]) for n in sorted(items)]
+
+
 def breakdown(year: int) -> YearBreakdown:
-    """One year's budget by item (經常門, 資本門 as the envelope splits it) and by region."""
+    """One year's budget by item (經常門, 資本門: the envelope's split beside the approved
+    plans' budgets; the programme's items) and by region."""
     position = positions([year])[0]
     result = YearBreakdown(position, by_region(year))
     envelope = position.envelope
-    if envelope is not None:
-        result.items = [
-            ("經常門", envelope.recurrent),
-            ("資本門", envelope.capital),
-        ]
+    doors, result.programme_items = approved_budgets(year)
+    result.items = [
+        ("經常門", envelope.recurrent if envelope else None, doors["經常門"]),
+        ("資本門", envelope.capital if envelope else None, doors["資本門"]),
+    ]
     return result
 
 

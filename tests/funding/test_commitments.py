@@ -131,3 +131,33 @@ def test_app7_support_ended_late_still_releases_the_later_years(three_plans, min
             116: (D("301.103"), D("0")),
             117: (D("0"), D("2.200")),
         }
+
+
+def test_app7_breakdown_splits_approved_budgets_by_door_and_item(
+    school, coordinator, principal, ministry, envelope
+):
+    """經常門 and 資本門 of the approved plans' budgets (equipment is 資本門), beside the
+    budget's own split; and by the programme's items."""
+    from applications.enums import PlanStatus
+    from review.services import requested_subsidy
+    from tests.applications.builders import plan_in
+
+    plan = plan_in(
+        PlanStatus.APPROVED,
+        school=school,
+        coordinator=coordinator,
+        principal=principal,
+        ministry=ministry,
+    )
+    year = plan.plan_years[0]
+    envelope(year, "1000", recurrent="700", capital="300")
+    detail = selectors.breakdown(year)
+    (rec_label, rec_budget, rec), (cap_label, cap_budget, cap) = detail.items
+    assert (rec_label, rec_budget, cap_label, cap_budget) == (
+        "經常門",
+        D("700.000"),
+        "資本門",
+        D("300.000"),
+    )
+    assert rec + cap == requested_subsidy(plan)[year]
+    assert sum(v for _label, v in detail.programme_items) == rec + cap
