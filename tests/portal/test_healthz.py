@@ -4,6 +4,7 @@ its own, as JSON, fast and without secrets; 503 when the web process cannot serv
 import json
 import os
 import time
+import uuid
 
 import pytest
 from django.db import OperationalError
@@ -175,13 +176,16 @@ def test_healthz_shows_no_secret(client, settings):
 
 
 @pytest.fixture
-def real_redis(settings):
+def real_redis(settings, monkeypatch):
     url = os.environ.get("REDIS_URL")
     if not url:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but REDIS_URL is not set")
         pytest.skip("REDIS_URL is not set")
     settings.REDIS_URL = url
+    # A key of this test's own: real workers started by other tests (in parallel) report
+    # their heartbeat to the same Redis.
+    monkeypatch.setattr(health, "WORKERS_KEY", f"{health.WORKERS_KEY}:test:{uuid.uuid4().hex}")
     client = health.redis_client()
     client.delete(health.WORKERS_KEY)
     yield client
