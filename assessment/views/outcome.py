@@ -154,6 +154,8 @@ def board(request):
         "type": "bar",
         "labels": [str(label) if label else _("Not decided") for label, _n in charts["outcomes"]],
         "datasets": [{"label": _("Schools"), "data": [n for _l, n in charts["outcomes"]]}],
+        # Numbers of schools: whole ticks only.
+        "options": {"scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}},
     }
     rate_chart = {
         "type": "bar",
@@ -161,7 +163,7 @@ def board(request):
         "datasets": [
             {"label": _("Execution rate (%)"), "data": [float(r) for _n, r in charts["rates"]]}
         ],
-        "options": {"indexAxis": "y"},
+        "options": {"indexAxis": "y", "scales": {"x": {"beginAtZero": True}}},
     }
     return render(
         request,

@@ -234,4 +234,6 @@ def test_board_offers_the_decision_only_on_a_submitted_report(
     client = client_for(ministry)
     assert decide not in client.get(board).content.decode()
     submitted_report(plan, coordinator, principal)
-    assert decide in client.get(board).content.decode()
+    page = client.get(board).content.decode()
+    assert decide in page
+    assert '"precision": 0' in page  # the outcome chart counts schools: whole ticks
