@@ -220,6 +220,11 @@ def visit_record(
             raise AssessmentError(_("The visit was cancelled."))
         if timezone.now() < visit.starts_at:
             raise AssessmentError(_("The visit has not taken place yet."))
+        # A correction keeps what was recorded before in the audit trail.
+        before = {
+            **snapshot(visit, ["minutes", "school_attendees", "status"]),
+            "members_present": sorted(visit.members_present.values_list("pk", flat=True)),
+        }
         visit.minutes = minutes.strip()
         visit.school_attendees = school_attendees.strip()
         visit.status = VisitStatus.DONE
@@ -234,7 +239,11 @@ def visit_record(
             action="assessment.visit_record",
             target=visit,
             school=visit.school,
-            after={"members_present": [m.pk for m in members_present]},
+            before=before,
+            after={
+                **snapshot(visit, ["minutes", "school_attendees", "status"]),
+                "members_present": sorted(m.pk for m in members_present),
+            },
         )
     return visit
 

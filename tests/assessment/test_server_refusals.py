@@ -237,3 +237,30 @@ def test_board_offers_the_decision_only_on_a_submitted_report(
     page = client.get(board).content.decode()
     assert decide in page
     assert '"precision": 0' in page  # the outcome chart counts schools: whole ticks
+
+
+def test_corrected_visit_minutes_keep_the_first_record_in_the_audit_trail(
+    plan, ministry, panel_member
+):
+    from portal.audit.models import AuditEntry
+
+    panel = services.panel_create(academic_year=YEAR, name="考評小組", levels=["優"], by=ministry)
+    member = services.member_add(panel=panel, user=panel_member, by=ministry)
+    visit = services.visit_schedule(
+        panel=panel,
+        plan=plan,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        place="會議室",
+        by=ministry,
+    )
+    for minutes in ("第一次紀錄", "更正後紀錄"):
+        services.visit_record(
+            visit=visit,
+            minutes=minutes,
+            school_attendees="校長、主任",
+            members_present=[member],
+            by=ministry,
+        )
+    last = AuditEntry.objects.filter(action="assessment.visit_record").order_by("pk").last()
+    assert (last.before["minutes"], last.after["minutes"]) == ("第一次紀錄", "更正後紀錄")
+    assert last.after["members_present"] == [member.pk]
