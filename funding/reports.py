@@ -45,7 +45,13 @@ def budget_workbook(positions, regions) -> bytes:
         )
     by_region = workbook.create_sheet(_("By region"))
     by_region.append(
-        [_("Academic year"), _("Admission district"), _("Committed"), _("Provisional"), _("Plans")]
+        [
+            _("Academic year"),
+            _("Admission district"),
+            _("Committed"),
+            _("Provisional"),
+            _("Number of plans"),
+        ]
     )
     for p in positions:
         for row in regions[p.academic_year]:
