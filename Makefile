@@ -59,10 +59,10 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Refresh locale/zh_Hant from the source strings, then compile.
+## Refresh locale/zh_Hant from the source strings, apply the translations kept in
+## locale/zh_Hant/*.json, compile, and list what is still untranslated.
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hant --ignore=.venv --ignore=static --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python scripts/translate.py locale/zh_Hant/*.json
 
 ## A Celery worker with beat, for running on Redis (REDIS_URL must be set).
 worker: install
