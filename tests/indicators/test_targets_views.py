@@ -285,8 +285,8 @@ def test_versions_page_query_count(count, ministry, client_for, django_assert_nu
             assert client.get(reverse(f"indicators:{name}")).status_code == 200
 
 
-TARGETS_PAGE_QUERIES = 16
-CATALOGUE_QUERIES = {"versions": 9, "catalogue": 13, "compare": 12}
+TARGETS_PAGE_QUERIES = 13
+CATALOGUE_QUERIES = {"versions": 6, "catalogue": 10, "compare": 9}
 
 
 def test_plan_uses_its_phase_catalogue(draft):
