@@ -899,7 +899,7 @@ def test_briefing_list_query_count_exact(client_for, ministry, django_assert_num
     _many_sessions(ministry, size)
     client = client_for(ministry)
     client.get(reverse("applications:briefing_list"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(reverse("applications:briefing_list"))
 
 
@@ -912,5 +912,5 @@ def test_briefing_registrations_query_count_exact(
     url = reverse("applications:briefing_registrations", args=[session.pk])
     client = client_for(ministry)
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200

@@ -130,7 +130,7 @@ def test_semester_board_query_count(size, ministry, client_for, django_assert_nu
         builders.held(advisor, school, advice=1, file=False)
     client = client_for(ministry)
     client.get("/consulting/board/")  # warm the session and caches
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get("/consulting/board/")
     assert len(response.context["rows"]) == size
 
@@ -194,7 +194,7 @@ def test_exchange_board_query_count(size, ministry, client_for, django_assert_nu
         _inter(ministry, [a, b])
     client = client_for(ministry)
     client.get("/consulting/exchanges/board/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get("/consulting/exchanges/board/")
     assert len(response.context["page"].object_list) == size + 1
 

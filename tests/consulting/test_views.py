@@ -390,7 +390,7 @@ def test_exchange_list_query_count(size, ministry, client_for, django_assert_num
         )
     client = client_for(ministry)
     client.get("/consulting/exchanges/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         response = client.get("/consulting/exchanges/")
     assert len(response.context["page"].object_list) == size
 
@@ -410,7 +410,7 @@ def test_inspection_list_query_count(size, ministry, client_for, django_assert_n
         )
     client = client_for(inspector)
     client.get("/consulting/inspections/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get("/consulting/inspections/")
     assert len(response.context["page"].object_list) == size
 
@@ -426,9 +426,9 @@ def test_request_list_and_talent_database_query_count(
         builders.advisor_user(f"adv{n}", ministry)
     client = client_for(ministry)
     client.get("/consulting/requests/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert len(client.get("/consulting/requests/").context["page"].object_list) == size
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert len(client.get("/consulting/advisors/").context["page"].object_list) == size
 
 

@@ -26,16 +26,16 @@ pytestmark = pytest.mark.django_db
 #: The board, whatever the number of schools: session and user, grants, the latest window,
 #: the year's window, the years for the selector (two), the filter's districts (rendered and
 #: checked), the counts by status, the page count and the page of rows.
-BOARD_QUERIES = 13
+BOARD_QUERIES = 10
 #: The national table: session, user, grants, the filter's years, the count and the page of
 #: values, their items (one prefetch), the user's recent exports, the filters' choices
 #: (districts and phases).
-NATIONAL_QUERIES = 13
+NATIONAL_QUERIES = 10
 #: A school's report of a year, whatever the number of its indicators: the page's user, grants,
 #: school, plan, report and window, the plan's indicators with targets and items (three), the
 #: values with their evidence (two), the events, the permission checks of the actions and the
 #: menu.
-REPORT_QUERIES = 20
+REPORT_QUERIES = 17
 
 
 def schools_in_every_state(count):

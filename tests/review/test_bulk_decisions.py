@@ -154,5 +154,5 @@ def test_result_list_query_count(
     url = reverse("review:decisions", args=[committee.pk])
     page = client.get(url).content.decode()
     assert page.count('name="bulk-select_') == size
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200

@@ -449,7 +449,7 @@ def test_progress_board_query_count(
     client = client_for(ministry)
     url = reverse("review:progress", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 
@@ -461,7 +461,7 @@ def test_ranking_query_count(
     client = client_for(ministry)
     url = reverse("review:ranking", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
