@@ -57,8 +57,17 @@ def is_advisor_of_school(user, obj):
 
 
 @rules.predicate
-def is_panel_member(user):
-    return bool(user.is_authenticated and user.has_role(Role.PANEL))
+def is_panel_member_of_school(user, obj):
+    """A member of an evaluation panel assigned to the object's school (any year's panel):
+    not every panel member (issue 7, point 8)."""
+    school = school_of(obj)
+    if school is None or not user.is_authenticated or not user.has_role(Role.PANEL):
+        return False
+    if not apps.is_installed("assessment"):
+        return False
+    from assessment.models import Assignment
+
+    return Assignment.objects.filter(member__user=user, school=school).exists()
 
 
 @rules.predicate
@@ -74,7 +83,7 @@ rules.add_perm("indicators.manage_catalogue", is_ministry)
 # to them through ``applications.view_plan``.
 rules.add_perm(
     "indicators.view_targets",
-    is_plan_reader | ((is_advisor_of_school | is_panel_member) & is_supported),
+    is_plan_reader | ((is_advisor_of_school | is_panel_member_of_school) & is_supported),
 )
 rules.add_perm("indicators.edit_targets", is_coordinator_of_school)
 # The school and the ministry read the targets as they are now; the others as submitted.
@@ -88,7 +97,7 @@ rules.add_perm(
     "indicators.view_values",
     is_ministry
     | is_staff_of_school
-    | ((is_inspector_of_school | is_advisor_of_school | is_panel_member) & is_supported),
+    | ((is_inspector_of_school | is_advisor_of_school | is_panel_member_of_school) & is_supported),
 )
 rules.add_perm("indicators.edit_values", is_coordinator_of_school)
 rules.add_perm("indicators.sign_off_values", is_principal_of_school)

@@ -2,34 +2,19 @@
 a supported school the inspectors of its county, its advisors and the evaluation panel members
 assigned to it — not every panel member.
 
-``indicators.view_values`` (indicators/rules.py) predates the panel's assignments and lets
-any panel member read every supported school; the pages of values check this instead.
+The pages of values check ``may_view_values``, the same predicate as the permission
+``indicators.view_values`` in indicators/rules.py.
 """
 
 from __future__ import annotations
 
-import rules
 from django.apps import apps
 from django.http import Http404
 
 from portal.accounts.enums import Role
-from portal.rules import is_inspector_of_school, is_ministry, is_staff_of_school, school_of
+from portal.rules import is_inspector_of_school, is_ministry, is_staff_of_school
 
-from ..rules import is_advisor_of_school, is_supported
-
-
-@rules.predicate
-def is_panel_member_of_school(user, obj):
-    """A member of an evaluation panel assigned to the object's school (any year's panel)."""
-    school = school_of(obj)
-    if school is None or not user.is_authenticated or not user.has_role(Role.PANEL):
-        return False
-    if not apps.is_installed("assessment"):
-        return False
-    from assessment.models import Assignment
-
-    return Assignment.objects.filter(member__user=user, school=school).exists()
-
+from ..rules import is_advisor_of_school, is_panel_member_of_school, is_supported
 
 may_view_values = (
     is_ministry

@@ -137,10 +137,24 @@ def test_targets_page_advisor_of_the_school_only(approved, advisor, ministry, cl
     assert response.context["base_template"] == "indicators/targets/_standalone.html"
 
 
-def test_targets_page_panel_member_once_supported(submitted, panel_member, client_for, ministry):
+def test_targets_page_panel_member_assigned_and_supported(
+    submitted, panel_member, client_for, ministry
+):
+    """A panel member reads the targets of a supported school assigned to them, not of every
+    supported school (issue 7, point 8)."""
+    from assessment.models import Assignment, Panel, PanelMember
+
     assert get(client_for, panel_member, targets_url(submitted)).status_code == 404
     plan_services.plan_review_start(plan=submitted, by=ministry)
     plan_services.plan_decide(plan=submitted, approve=True, by=ministry)
+    assert get(client_for, panel_member, targets_url(submitted)).status_code == 404
+    panel = Panel.objects.create(
+        academic_year=submitted.phase.start_year, name="績效考核小組", created_by=ministry
+    )
+    member = PanelMember.objects.create(panel=panel, user=panel_member, added_by=ministry)
+    Assignment.objects.create(
+        panel=panel, member=member, plan=submitted, school=submitted.school, assigned_by=ministry
+    )
     assert get(client_for, panel_member, targets_url(submitted)).status_code == 200
 
 
