@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.documents.registry import DocumentKind, register
+from portal.programme import calendar
 from portal.spreadsheets import workbook_bytes
 
 from . import selectors
@@ -23,7 +24,8 @@ ROUND_SHORT = {RoundNumber.FIRST: "初審", RoundNumber.SECOND: "複審"}
 
 
 def _today():
-    return f"{timezone.localdate():%Y%m%d}"
+    """Today in Taipei as a 民國 date for file names (1151129)."""
+    return calendar.roc_stamp()
 
 
 # --- The score sheet ------------------------------------------------------------------------

@@ -116,3 +116,14 @@ def test_decision_notice_pdf_for_the_school_never_names_a_reviewer(
         "SEL-",
     ):
         assert absent not in text, absent
+
+
+def test_review_document_file_names_carry_the_roc_date(committee):
+    """File names of downloads use ROC dates (issue 10, point 6): 1151116 on 16 November
+    2026 in Taipei, the suite's fixed instant."""
+    from portal.documents.registry import get_kind
+    from review.selectors import rounds_of
+
+    rnd = next(iter(rounds_of(committee).values()))
+    name = get_kind("review_round_summary").file_name(rnd)
+    assert name.endswith("-1151116.pdf"), name
