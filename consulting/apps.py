@@ -10,18 +10,25 @@ class ConsultingConfig(AppConfig):
         from celery.schedules import crontab
 
         from portal.audit.labels import register
-        from portal.registry import register_demo, register_home, register_nav, register_schedule
+        from portal.registry import (
+            register_demo,
+            register_home,
+            register_nav,
+            register_schedule,
+            register_school_panel,
+        )
 
         from . import (
             reports,  # noqa: F401  (registers the consulting report)
             rules,  # noqa: F401
         )
-        from .homes import home_sections, nav_items
+        from .homes import home_sections, nav_items, school_panels
         from .labels import AUDIT_LABELS
 
         register(AUDIT_LABELS)
         register_home(home_sections, order=60)
         register_nav(nav_items, order=60)
+        register_school_panel(school_panels)
         register_demo("consulting.demo", order=60)
         # Once a day; a second run the same day sends nothing twice.
         register_schedule(

@@ -193,3 +193,24 @@ def nav_items(user) -> list[NavItem]:
         )
     )
     return items
+
+
+def school_panels(user, school) -> list:
+    """The school's page: its cooperation programmes and designated teachers as the plan in
+    force records them (NOTE-1, NOTE-2)."""
+    from .selectors import cooperation_of
+    from .supported import plan_in_force
+
+    plan = plan_in_force(school)
+    if plan is None:
+        return []
+    return [
+        (
+            "consulting/_staffing.html",
+            {
+                "plan": plan,
+                "cooperation": cooperation_of(plan),
+                "teachers": list(plan.teachers.all()),
+            },
+        )
+    ]

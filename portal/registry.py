@@ -21,6 +21,7 @@ class Contribution:
 _NAV: list[Contribution] = []
 _HOME: list[Contribution] = []
 _DEMO: list[tuple[int, str]] = []
+_SCHOOL: list[Contribution] = []
 _SCALE: list[tuple[int, str]] = []
 
 
@@ -38,6 +39,12 @@ def register_nav(provider: Callable[[Any], list[Any]], *, order: int = 50) -> No
 def register_home(provider: Callable[[Any], list[Any]], *, order: int = 50) -> None:
     """``provider(user)`` returns the app's home-page ``Section``s for that user."""
     _add(_HOME, provider, order)
+
+
+def register_school_panel(provider: Callable[[Any, Any], list[Any]], *, order: int = 50) -> None:
+    """``provider(user, school)`` returns ``(template, context)`` pairs: the app's sections of
+    the school's page, for a user who may see the school."""
+    _add(_SCHOOL, provider, order)
 
 
 def register_demo(module: str, *, order: int = 50) -> None:
@@ -71,6 +78,10 @@ def nav_contributions(user) -> list[Any]:
 
 def home_contributions(user) -> list[Any]:
     return [section for c in _HOME for section in c.provider(user)]
+
+
+def school_panels(user, school) -> list[Any]:
+    return [panel for c in _SCHOOL for panel in c.provider(user, school)]
 
 
 def demo_modules() -> list[str]:

@@ -95,8 +95,11 @@ def school_page(request, code):
             "results": list(PublishedResult.objects.filter(school=school, withdrawn_at=None)),
             "result_form": ResultForm(initial={"academic_year": year}) if is_staff else None,
             "plan": plan,
-            "cooperation": selectors.cooperation_of(plan) if plan else [],
-            "teachers": list(plan.teachers.all()) if plan else [],
+            "staffing": {
+                "plan": plan,
+                "cooperation": selectors.cooperation_of(plan) if plan else [],
+                "teachers": list(plan.teachers.all()) if plan else [],
+            },
             "semester": calendar.Semester.current(),
         },
     )

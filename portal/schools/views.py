@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
 from portal.documents.selectors import documents_for
+from portal.registry import school_panels
 
 from . import selectors, services
 from .constants import EVALUATION_ITEMS
@@ -61,6 +62,7 @@ def school_detail(request, code):
             "documents": documents_for(school, kind="school_profile", user=request.user),
             "can_edit": request.user.has_perm("schools.change_school", school),
             "can_request_pdf": request.user.has_perm("schools.request_profile_pdf", school),
+            "panels": school_panels(request.user, school),
             **evaluation_entry(request, school),
         },
     )

@@ -123,10 +123,26 @@ def test_note1_note2_school_page_shows_cooperation_and_designated_teachers(
     plan, school, coordinator, client_for
 ):
     response = client_for(coordinator).get(f"/consulting/schools/{school.code}/")
+    staffing = response.context["staffing"]
     assert (
-        response.context["cooperation"],
-        [(t.name, t.weekly_reduction) for t in response.context["teachers"]],
+        staffing["cooperation"],
+        [(t.name, t.weekly_reduction) for t in staffing["teachers"]],
     ) == ([("建教合作", "建教合作 6 家")], [("陳老師", 4)])
+
+
+def test_note1_note2_school_profile_shows_cooperation_and_designated_teachers(
+    plan, school, coordinator, client_for
+):
+    """The school's own profile page (schools:detail) carries the same section, contributed
+    through the core's registry."""
+    response = client_for(coordinator).get(f"/schools/{school.code}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert ("建教合作 6 家" in body, "陳老師" in body, 'id="designated-teachers"' in body) == (
+        True,
+        True,
+        True,
+    )
 
 
 def test_school_answers_advice_on_the_page(filed, coordinator, client_for):
