@@ -490,10 +490,11 @@ def board_charts(academic_year: int) -> dict:
 # --- The school's timeline -----------------------------------------------------------------
 
 
-def school_timeline(school) -> list[dict]:
+def school_timeline(school, user=None) -> list[dict]:
     """One school's whole history: plans and their decisions, each year's report, visit and
-    outcome, in time order (newest first)."""
+    outcome, and what other apps register (its consulting), in time order (newest first)."""
     from applications.models import PlanEvent
+    from portal.registry import timeline_entries
 
     entries = []
     for event in PlanEvent.objects.filter(plan__school=school).select_related("plan__phase"):
@@ -539,6 +540,8 @@ def school_timeline(school) -> list[dict]:
                 "url": outcome.get_absolute_url(),
             }
         )
+    if user is not None:
+        entries += [{**entry, "kind": "other"} for entry in timeline_entries(user, school)]
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
 

@@ -16,19 +16,21 @@ class ConsultingConfig(AppConfig):
             register_nav,
             register_schedule,
             register_school_panel,
+            register_timeline,
         )
 
         from . import (
             reports,  # noqa: F401  (registers the consulting report)
             rules,  # noqa: F401
         )
-        from .homes import home_sections, nav_items, school_panels
+        from .homes import home_sections, nav_items, school_panels, timeline_entries
         from .labels import AUDIT_LABELS
 
         register(AUDIT_LABELS)
         register_home(home_sections, order=60)
         register_nav(nav_items, order=60)
         register_school_panel(school_panels)
+        register_timeline(timeline_entries)
         register_demo("consulting.demo", order=60)
         # Once a day; a second run the same day sends nothing twice.
         register_schedule(

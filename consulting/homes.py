@@ -214,3 +214,48 @@ def school_panels(user, school) -> list:
             },
         )
     ]
+
+
+def timeline_entries(user, school) -> list:
+    """The school's consultations (SUP-3, SUP-4) and supervision visits (SUP-1) on its
+    timeline; a link where the user may open the record."""
+    from django.utils.translation import gettext as _
+
+    from portal.programme import calendar
+
+    from .models import Consultation, Inspection
+
+    entries = []
+    for consultation in Consultation.objects.filter(
+        school=school, cancelled_at__isnull=True, recorded_at__isnull=False
+    ).select_related("advisor"):
+        filed = consultation.filed_at is not None
+        entries.append(
+            {
+                "at": consultation.filed_at or consultation.recorded_at,
+                "year": consultation.academic_year,
+                "label": _("Consultation"),
+                "text": _("%(date)s, semester %(semester)s: %(state)s")
+                % {
+                    "date": calendar.format_date(consultation.date),
+                    "semester": consultation.semester,
+                    "state": _("report filed") if filed else _("recorded, report not filed"),
+                },
+                "url": consultation.get_absolute_url()
+                if user.has_perm("consulting.view_report", consultation)
+                else None,
+            }
+        )
+    for inspection in Inspection.objects.filter(school=school):
+        entries.append(
+            {
+                "at": calendar.start_of_day(inspection.visited_on),
+                "year": calendar.AcademicYear.of(inspection.visited_on).roc,
+                "label": _("Supervision visit"),
+                "text": calendar.format_date(inspection.visited_on),
+                "url": inspection.get_absolute_url()
+                if user.has_perm("consulting.view_inspection", inspection)
+                else None,
+            }
+        )
+    return entries

@@ -22,6 +22,7 @@ _NAV: list[Contribution] = []
 _HOME: list[Contribution] = []
 _DEMO: list[tuple[int, str]] = []
 _SCHOOL: list[Contribution] = []
+_TIMELINE: list[Contribution] = []
 _SCALE: list[tuple[int, str]] = []
 
 
@@ -45,6 +46,13 @@ def register_school_panel(provider: Callable[[Any, Any], list[Any]], *, order: i
     """``provider(user, school)`` returns ``(template, context)`` pairs: the app's sections of
     the school's page, for a user who may see the school."""
     _add(_SCHOOL, provider, order)
+
+
+def register_timeline(provider: Callable[[Any, Any], list[Any]], *, order: int = 50) -> None:
+    """``provider(user, school)`` returns the app's entries of the school's timeline: dicts
+    with ``at`` (an aware datetime), ``year`` (ROC), ``label``, ``text`` and ``url`` (or
+    None where the user may not open the object)."""
+    _add(_TIMELINE, provider, order)
 
 
 def register_demo(module: str, *, order: int = 50) -> None:
@@ -82,6 +90,10 @@ def home_contributions(user) -> list[Any]:
 
 def school_panels(user, school) -> list[Any]:
     return [panel for c in _SCHOOL for panel in c.provider(user, school)]
+
+
+def timeline_entries(user, school) -> list[Any]:
+    return [entry for c in _TIMELINE for entry in c.provider(user, school)]
 
 
 def demo_modules() -> list[str]:

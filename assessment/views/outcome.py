@@ -214,7 +214,7 @@ def school_timeline(request, code):
     return render(
         request,
         "assessment/timeline.html",
-        {"school": school, "entries": selectors.school_timeline(school)},
+        {"school": school, "entries": selectors.school_timeline(school, request.user)},
     )
 
 

@@ -479,3 +479,15 @@ def test_assignment_actions_only_for_the_ministry(assigned, coordinator, client_
     client = client_for(coordinator)
     assert client.post(f"/consulting/group/{assigned.pk}/remove/").status_code == 403
     assert client.post("/consulting/group/apply/", {"year": "115"}).status_code == 403
+
+
+def test_school_timeline_shows_its_consultations(filed, school, ministry, client_for):
+    """The assessment's school timeline puts the school's consulting beside its plans and
+    assessments (issue 8, point 6): the filed consultation, linked for ministry staff."""
+    response = client_for(ministry).get(f"/assessment/schools/{school.code}/")
+    assert response.status_code == 200
+    others = [e for e in response.context["entries"] if e["kind"] == "other"]
+    assert [(e["year"], e["url"]) for e in others] == [
+        (filed.academic_year, filed.get_absolute_url())
+    ]
+    assert f'href="{filed.get_absolute_url()}"' in response.content.decode()
