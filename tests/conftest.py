@@ -192,6 +192,11 @@ def page(browser, live_server, settings, reference_data, fixed_clock):
     settings.CSRF_COOKIE_AGE = None
     context = browser.new_context(base_url=live_server.url, locale="zh-TW")
     context.set_default_timeout(15000)
+    # Assertions wait as long as actions do: on a loaded CI machine an autosave round trip
+    # can take longer than Playwright's default of five seconds.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15000)
     # The page's own clock (date pickers, "today" in scripts) starts at the server's instant.
     context.clock.install(time=FIXED_NOW)
     page = context.new_page()
