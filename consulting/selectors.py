@@ -208,7 +208,14 @@ def exchange_board(academic_year: int, *, district=None) -> QuerySet[School]:
         supported_schools(academic_year)
         .select_related("district")
         .annotate(
-            cohosted=_count(parts.filter(is_host=True, exchange__kind=ExchangeKind.INTER_SCHOOL)),
+            # An exchange counts once held, or while still to come: one whose day passed with
+            # nothing recorded was not held (SUP-5).
+            cohosted=_count(
+                parts.filter(is_host=True, exchange__kind=ExchangeKind.INTER_SCHOOL).filter(
+                    Q(exchange__recorded_at__isnull=False)
+                    | Q(exchange__date__gte=calendar.taipei_today())
+                )
+            ),
             cohosted_held=_count(
                 parts.filter(
                     is_host=True,

@@ -187,6 +187,30 @@ def test_sup5_sup6_sup7_exchange_board_shows_who_is_missing(ministry, school, pl
     assert (region["planned"], region["held"]) == (True, False)
 
 
+def test_sup5_a_cohosted_exchange_counts_while_to_come_or_once_held(
+    ministry, school, plan, other_plan, fixed_clock
+):
+    """SUP-5: an inter-school exchange counts for its co-hosts while it is still to come and
+    once it was held (recorded); one whose day passed with nothing recorded does not."""
+    other = other_plan.school
+    exchange = _inter(ministry, [school, other])
+
+    def cohosted():
+        rows = {s.code: s for s in selectors.exchange_board(115)}
+        return (rows[school.code].cohosted, rows[school.code].missing)
+
+    assert cohosted() == (1, True)  # to come; not yet at the national exchange either
+    fixed_clock.shift(dt.timedelta(days=1))
+    assert cohosted() == (0, True)  # its day passed, nothing recorded
+    services.exchange_record(
+        exchange=exchange,
+        record="ok",
+        attendance={school.pk: (True, "full"), other.pk: (True, "full")},
+        by=ministry,
+    )
+    assert cohosted() == (1, True)
+
+
 @pytest.mark.parametrize("size", [1, 3])
 def test_exchange_board_query_count(size, ministry, client_for, django_assert_num_queries):
     schools = [builders.supported_school(ministry) for _ in range(size + 1)]
