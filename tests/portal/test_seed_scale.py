@@ -1,7 +1,7 @@
 """seed_scale: the benchmark's national-scale data is valid data, built through the services,
 extended by what apps register, and never loaded on a production settings or twice."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -149,7 +149,9 @@ def test_seed_scale_scores_aggregate_correctly(seeded):
     assert len(ranking.rows) == 3
     for row in ranking.rows:
         values = totals[row.plan.pk]
-        by_hand = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"))
+        by_hand = (sum(values, Decimal(0)) / len(values)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
         assert row.raw == by_hand
         assert row.missing == 5 - len(values)
     finals = [row.final for row in ranking.rows]
