@@ -170,10 +170,16 @@ def browser():
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
+    # Under ``make test-clock`` libfaketime is preloaded into every process; Playwright's driver
+    # and Chromium run on the real clock instead (the pages' clock is installed per context),
+    # since a faked clock stalls their timers.
+    preload = os.environ.pop("LD_PRELOAD", None) if os.environ.get("FAKETIME") else None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        if preload is not None:
+            os.environ["LD_PRELOAD"] = preload
         yield browser
         browser.close()
 
