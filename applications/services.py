@@ -140,12 +140,24 @@ def send_to_principal_refusal(plan: Plan, by, checklist=None) -> PlanError | Non
     return None
 
 
-def recall_refusal(plan: Plan, by) -> PlanError | None:
-    if not by.has_perm("applications.send_to_principal", plan):
-        return _who(_("Only a coordinator of this school can recall the plan."))
-    if plan.status != PlanStatus.AWAITING_PRINCIPAL:
-        return _stage(_("Only a plan awaiting the principal can be recalled."))
+def _simple_refusal(plan: Plan, by, perm: str, status, *, who, stage) -> PlanError | None:
+    """Why ``by`` cannot take an action that needs ``perm`` on a plan in ``status``, or None."""
+    if not by.has_perm(perm, plan):
+        return _who(who)
+    if plan.status != status:
+        return _stage(stage)
     return None
+
+
+def recall_refusal(plan: Plan, by) -> PlanError | None:
+    return _simple_refusal(
+        plan,
+        by,
+        "applications.send_to_principal",
+        PlanStatus.AWAITING_PRINCIPAL,
+        who=_("Only a coordinator of this school can recall the plan."),
+        stage=_("Only a plan awaiting the principal can be recalled."),
+    )
 
 
 def window_refusal(plan: Plan, at=None) -> PlanError | None:
@@ -194,43 +206,58 @@ def approve_refusal(plan: Plan, by, at=None, checklist=None) -> PlanError | None
 
 
 def send_back_refusal(plan: Plan, by) -> PlanError | None:
-    if not by.has_perm("applications.principal_decide", plan):
-        return _who(_("Only the principal of this school can send the plan back."))
-    if plan.status != PlanStatus.AWAITING_PRINCIPAL:
-        return _stage(_("Only a plan awaiting the principal can be sent back."))
-    return None
+    return _simple_refusal(
+        plan,
+        by,
+        "applications.principal_decide",
+        PlanStatus.AWAITING_PRINCIPAL,
+        who=_("Only the principal of this school can send the plan back."),
+        stage=_("Only a plan awaiting the principal can be sent back."),
+    )
 
 
 def withdraw_refusal(plan: Plan, by) -> PlanError | None:
-    if not by.has_perm("applications.withdraw_plan", plan):
-        return _who(_("Only the school's coordinator or principal can withdraw the plan."))
-    if plan.status != PlanStatus.SUBMITTED:
-        return _stage(_("A plan can be withdrawn only after submission and before review."))
-    return None
+    return _simple_refusal(
+        plan,
+        by,
+        "applications.withdraw_plan",
+        PlanStatus.SUBMITTED,
+        who=_("Only the school's coordinator or principal can withdraw the plan."),
+        stage=_("A plan can be withdrawn only after submission and before review."),
+    )
 
 
 def reopen_refusal(plan: Plan, by) -> PlanError | None:
-    if not by.has_perm("applications.send_to_principal", plan):
-        return _who(_("Only a coordinator of this school can reopen the plan."))
-    if plan.status != PlanStatus.WITHDRAWN:
-        return _stage(_("Only a withdrawn plan can be reopened."))
-    return None
+    return _simple_refusal(
+        plan,
+        by,
+        "applications.send_to_principal",
+        PlanStatus.WITHDRAWN,
+        who=_("Only a coordinator of this school can reopen the plan."),
+        stage=_("Only a withdrawn plan can be reopened."),
+    )
 
 
 def return_refusal(plan: Plan, by) -> PlanError | None:
-    if not by.has_perm("applications.return_plan", plan):
-        return _who(_("Only ministry staff can return a plan."))
-    if plan.status != PlanStatus.SUBMITTED:
-        return _stage(_("Only a submitted plan can be returned."))
-    return None
+    return _simple_refusal(
+        plan,
+        by,
+        "applications.return_plan",
+        PlanStatus.SUBMITTED,
+        who=_("Only ministry staff can return a plan."),
+        stage=_("Only a submitted plan can be returned."),
+    )
 
 
 def review_start_refusal(plan: Plan, by) -> PlanError | None:
-    if not by.has_perm("applications.review_plan", plan):
-        return _who(_("Only ministry staff can take a plan to review."))
-    if plan.status != PlanStatus.SUBMITTED:
-        return _stage(_("Only a submitted plan can go to review."))
-    return None
+    return _simple_refusal(
+        plan,
+        by,
+        "applications.review_plan",
+        PlanStatus.SUBMITTED,
+        who=_("Only ministry staff can take a plan to review."),
+        stage=_("Only a submitted plan can go to review."),
+    )
 
 
 def budget_revision_refusal(plan: Plan, by) -> PlanError | None:
