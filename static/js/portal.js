@@ -310,3 +310,65 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// After an htmx swap: if the element that had focus was replaced, put focus somewhere sensible
+// (the first field in error, else the conflict or error message, else the first control of
+// what arrived, else the region itself) and tell screen readers what happened through the
+// page's polite live region. Autosaves and polling leave focus where the user is.
+(function () {
+  "use strict";
+  const FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+  function announce(text) {
+    const live = document.getElementById("a11y-live");
+    if (!live || !text) return;
+    live.textContent = "";
+    // A change after a short pause is what screen readers notice reliably.
+    window.setTimeout(function () { live.textContent = text; }, 100);
+  }
+  function clean(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+  function region(detail) {
+    const target = detail.target;
+    if (target && target.isConnected) return target;
+    if (target && target.id) return document.getElementById(target.id);
+    return detail.elt && detail.elt.isConnected ? detail.elt : null;
+  }
+  function focusOn(el) {
+    if (!el) return;
+    if (!el.matches(FOCUSABLE) && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "-1");
+      el.setAttribute("data-focus-region", "");
+    }
+    el.focus({ preventScroll: false });
+  }
+
+  let lostFocus = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // Focus is lost when the element that holds it is about to be replaced.
+    const active = document.activeElement;
+    const target = event.detail.target;
+    lostFocus = !!(target && active && active !== document.body && target.contains(active));
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const detail = event.detail;
+    const where = region(detail);
+    const verb = ((detail.requestConfig || {}).verb || "get").toLowerCase();
+    const focusGone = lostFocus || !document.activeElement || document.activeElement === document.body;
+    lostFocus = false;
+    if (!where) return;
+    // A table row's message (a conflict, a refusal) arrives in the row after it.
+    const next = where.tagName === "TR" ? where.nextElementSibling : null;
+    const invalid = where.querySelector(".is-invalid");
+    const alert = where.querySelector("[role=alert]") || (next && next.querySelector("[role=alert]"));
+    if (invalid || alert) {
+      if (focusGone) focusOn(invalid || alert);
+      if (alert) announce(clean(alert.textContent));
+      return;
+    }
+    const live = document.getElementById("a11y-live");
+    if (verb !== "get" && live && !where.closest("[aria-live]") && !where.querySelector("[aria-live]")) {
+      announce(live.dataset.saved);
+    }
+    if (focusGone) focusOn(where.querySelector(FOCUSABLE) || where);
+  });
+})();
