@@ -54,6 +54,21 @@ class EditConflict(Exception):
         self.current = current
 
 
+class RevisionMissing(Exception):
+    """A change to a saved line or sub-plan came without the revision it was loaded at.
+
+    Refused rather than saved: without it, the change could silently undo a colleague's save
+    (the same check as the sections')."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Not saved: the form did not say which version it changed. Reload the page, "
+                "then make the change again."
+            )
+        )
+
+
 def overhead_cap() -> Decimal:
     """BUD-4: administrative overhead may be at most this share of 業務費 (a setting)."""
     return Decimal(settings.PORTAL_BUDGET_OVERHEAD_CAP)
@@ -336,7 +351,8 @@ def _require_editable(plan: Plan) -> None:
 def budget_line_save(
     *, plan: Plan, line: BudgetLine | None, values: dict, revision: int | None, by
 ):
-    """Add a line, or change one if nobody else changed it since it was loaded."""
+    """Add a line, or change one if nobody else changed it since it was loaded (``revision``,
+    required for a change: ``RevisionMissing`` without it)."""
     cleaned = clean_line_values(plan, values)
     with transaction.atomic():
         _require_editable(plan)
@@ -357,7 +373,9 @@ def budget_line_save(
         current = BudgetLine.objects.select_for_update().filter(pk=line.pk, plan=plan).first()
         if current is None:
             raise EditConflict(None)
-        if revision is not None and current.revision != revision:
+        if revision is None:
+            raise RevisionMissing
+        if current.revision != revision:
             raise EditConflict(current)
         before = snapshot(current, LINE_FIELDS)
         for key, value in cleaned.items():
@@ -385,7 +403,9 @@ def budget_line_delete(*, plan: Plan, line: BudgetLine, revision: int | None, by
         current = BudgetLine.objects.select_for_update().filter(pk=line.pk, plan=plan).first()
         if current is None:
             return
-        if revision is not None and current.revision != revision:
+        if revision is None:
+            raise RevisionMissing
+        if current.revision != revision:
             raise EditConflict(current)
         before = snapshot(current, LINE_FIELDS)
         current.delete()

@@ -20,7 +20,13 @@ from portal.schools.tables import TableError, read_table, require_headers
 from portal.spreadsheets import workbook_bytes, xlsx_response
 
 from . import budget, services
-from .budget import EditConflict, budget_lines, budget_problems, budget_summary
+from .budget import (
+    EditConflict,
+    RevisionMissing,
+    budget_lines,
+    budget_problems,
+    budget_summary,
+)
 from .enums import EXPENSE_ORDER, ExpenseType, FiscalHalf, SectionKey
 from .models import BudgetLine
 from .sections import SignoffForm
@@ -197,6 +203,10 @@ def line_detail(request, pk, line_pk):
                 )
             except EditConflict as exc:
                 return _conflict(request, plan, line, form, exc.current)
+            except RevisionMissing as exc:
+                # Shown like a conflict: the stored line next to what was typed, so that
+                # saving again is a choice made knowing what is there.
+                return _conflict(request, plan, line, form, line, refusal=str(exc))
             except services.PlanError as exc:
                 return _refuse(request, plan, str(exc))
             return _totals_response(request, plan, "applications/budget/_row.html", {"line": line})
@@ -236,8 +246,9 @@ def line_detail(request, pk, line_pk):
     )
 
 
-def _conflict(request, plan, line, form, current):
-    """Someone else changed or removed the line: show their version, keep what was typed."""
+def _conflict(request, plan, line, form, current, refusal=None):
+    """Someone else changed or removed the line (or the save did not say which version it
+    changed): show the stored version, keep what was typed."""
     if current is None:
         return render(
             request,
@@ -252,7 +263,7 @@ def _conflict(request, plan, line, form, current):
     return render(
         request,
         "applications/budget/_edit_row.html",
-        {"plan": plan, "line": current, "form": form, "conflict": current},
+        {"plan": plan, "line": current, "form": form, "conflict": current, "refusal": refusal},
         status=409,
     )
 
@@ -293,7 +304,7 @@ def line_delete(request, pk, line_pk):
                 },
                 status=409,
             )
-        except services.PlanError as exc:
+        except (RevisionMissing, services.PlanError) as exc:
             return _refuse(request, plan, str(exc))
     if not request.htmx:
         messages.success(request, _("The line was removed."))

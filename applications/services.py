@@ -28,7 +28,7 @@ from portal.programme.models import ApplicationWindow, Phase
 from portal.programme.selectors import application_year
 from portal.schools.selectors import school_eligibility
 
-from .budget import EditConflict
+from .budget import EditConflict, RevisionMissing
 from .enums import EDITABLE, TRANSITIONS, PlanKind, PlanStatus, SectionKey, YearStatus
 from .models import (
     BriefingRegistration,
@@ -505,7 +505,8 @@ def teacher_delete(*, plan: Plan, teacher: DesignatedTeacher, by) -> None:
 
 
 def subplan_save(*, plan: Plan, subplan: SubPlan, revision: int | None, by) -> SubPlan:
-    """Save a sub-plan (ITEM-1) if nobody else saved it since ``revision``."""
+    """Save a sub-plan (ITEM-1) if nobody else saved it since ``revision`` (required to
+    change a saved one: ``RevisionMissing`` without it)."""
     with transaction.atomic():
         require_editable(plan)
         is_new = subplan.pk is None
@@ -528,7 +529,9 @@ def subplan_save(*, plan: Plan, subplan: SubPlan, revision: int | None, by) -> S
         if before == snapshot(subplan, SUBPLAN_FIELDS):
             # Saving what is stored is no conflict (an autosave and Save at once).
             return current
-        if revision is not None and current.revision != revision:
+        if revision is None:
+            raise RevisionMissing
+        if current.revision != revision:
             raise EditConflict(current)
         subplan.full_clean()
         subplan.revision = current.revision + 1

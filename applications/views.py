@@ -22,7 +22,7 @@ from portal.schools.selectors import school_eligibility
 from portal.spreadsheets import workbook_bytes, xlsx_response
 
 from . import selectors, services
-from .budget import EditConflict, budget_summary
+from .budget import EditConflict, RevisionMissing, budget_summary
 from .enums import EDITABLE, PlanStatus, SectionKey
 from .forms import (
     AttachmentForm,
@@ -549,6 +549,8 @@ def subplan_edit(request, pk, subplan_pk=None):
                 )
             except EditConflict as exc:
                 conflict = exc.current
+            except RevisionMissing as exc:
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 form.add_error(None, exc)
             except services.PlanError as exc:

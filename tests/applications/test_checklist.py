@@ -259,7 +259,7 @@ def test_plan_checklist_subplan_every_part_missing_item1(plan, coordinator):
     for name in ("goals", "strategies", "expected_quantitative", "expected_qualitative", "owner"):
         setattr(subplan, name, "")
     subplan.schedule = {}
-    services.subplan_save(plan=plan, subplan=subplan, revision=None, by=coordinator)
+    services.subplan_save(plan=plan, subplan=subplan, revision=subplan.revision, by=coordinator)
     assert failing(plan) == [
         (
             "ITEM-1",

@@ -303,3 +303,101 @@ def test_budget_line_delete_stale_revision_409_shows_their_line(
     assert response.status_code == 409
     assert "您開啟後已有他人修改此列：請先確認再刪除。" in page_text(response.content)
     assert BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+# --- Saves that do not say which version they change -------------------------------------------
+
+REVISION_MISSING = "未儲存：表單未註明所修改的版本。請重新載入頁面，再修改一次。"
+
+
+def test_budget_line_save_without_revision_refused_nothing_changes(plan, line, coordinator):
+    with pytest.raises(budget.RevisionMissing):
+        budget.budget_line_save(
+            plan=plan,
+            line=line,
+            values=line_values(line.sub_plan, 116, subsidy=Decimal("5")),
+            revision=None,
+            by=coordinator,
+        )
+    stored = BudgetLine.objects.get(pk=line.pk)
+    assert (stored.subsidy, stored.revision) == (line.subsidy, 0)
+
+
+def test_budget_line_delete_without_revision_refused_line_kept(plan, line, coordinator):
+    with pytest.raises(budget.RevisionMissing):
+        budget.budget_line_delete(plan=plan, line=line, revision=None, by=coordinator)
+    assert BudgetLine.objects.filter(pk=line.pk).count() == 1
+
+
+def test_budget_line_htmx_without_revision_409_says_so_keeps_typed(
+    plan, line, coordinator, client_for
+):
+    typed = line_post(line, name="業師鐘點費")
+    del typed[f"line{line.pk}-revision"]
+    response = client_for(coordinator).post(
+        reverse("applications:budget_line", args=[plan.pk, line.pk]), typed, **HTMX
+    )
+    assert response.status_code == 409
+    assert REVISION_MISSING in page_text(response.content)
+    assert form_values(response.content)[f"line{line.pk}-name"] == "業師鐘點費"
+    stored = BudgetLine.objects.get(pk=line.pk)
+    assert (stored.name, stored.revision) == ("講座鐘點費", 0)
+
+
+def test_budget_line_htmx_stale_revision_409_nothing_changes(
+    plan, line, coordinator, second_coordinator, client_for
+):
+    stale = line_post(line, name="業師鐘點費")
+    budget.budget_line_save(
+        plan=plan, line=line, values=line_values(line.sub_plan, 116), revision=0, by=coordinator
+    )
+    response = client_for(second_coordinator).post(
+        reverse("applications:budget_line", args=[plan.pk, line.pk]), stale, **HTMX
+    )
+    assert response.status_code == 409
+    stored = BudgetLine.objects.get(pk=line.pk)
+    assert (stored.name, stored.revision, stored.updated_by) == ("講座鐘點費", 1, coordinator)
+
+
+def test_budget_line_delete_without_revision_refused_by_page(plan, line, coordinator, client_for):
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("applications:budget_line_delete", args=[plan.pk, line.pk]), {}, follow=True
+    )
+    assert REVISION_MISSING in page_text(response.content)
+    assert BudgetLine.objects.filter(pk=line.pk).count() == 1
+
+
+def test_subplan_save_without_revision_refused_nothing_changes(plan, coordinator):
+    subplan = add_subplan(plan, coordinator, 7)
+    changed = SubPlan.objects.get(pk=subplan.pk)
+    changed.strategies = "另一套策略"
+    with pytest.raises(budget.RevisionMissing):
+        services.subplan_save(plan=plan, subplan=changed, revision=None, by=coordinator)
+    stored = SubPlan.objects.get(pk=subplan.pk)
+    assert (stored.strategies, stored.revision) == (subplan.strategies, 0)
+
+
+def test_subplan_page_without_revision_refused_keeps_typed(plan, coordinator, client_for):
+    subplan = add_subplan(plan, coordinator, 7)
+    typed = subplan_post(subplan, strategies="張老師的策略")
+    del typed["revision"]
+    response = client_for(coordinator).post(
+        reverse("applications:subplan_edit", args=[plan.pk, subplan.pk]), typed
+    )
+    assert response.status_code == 200
+    assert REVISION_MISSING in page_text(response.content)
+    assert form_values(response.content)["strategies"] == "張老師的策略"
+    stored = SubPlan.objects.get(pk=subplan.pk)
+    assert (stored.strategies, stored.revision) == (subplan.strategies, 0)
+
+
+def test_subplan_htmx_without_revision_says_not_saved(plan, coordinator, client_for):
+    subplan = add_subplan(plan, coordinator, 7)
+    typed = subplan_post(subplan, strategies="張老師的策略")
+    del typed["revision"]
+    response = client_for(coordinator).post(
+        reverse("applications:subplan_edit", args=[plan.pk, subplan.pk]), typed, **HTMX
+    )
+    assert REVISION_MISSING in page_text(response.content)
+    assert SubPlan.objects.get(pk=subplan.pk).strategies == subplan.strategies
