@@ -93,19 +93,22 @@ def check_workers() -> dict:
 
 
 def check_storage() -> dict:
-    from django.core.files.storage import storages
+    from django.core.files.storage import FileSystemStorage, storages
 
     storage = storages["private"]
-    location = getattr(storage, "location", None)
-    if location is not None:
+    if isinstance(storage, FileSystemStorage):
         # The local folder: there (made on first use, as the storage does), and writable.
-        os.makedirs(location, exist_ok=True)
-        if not os.access(location, os.R_OK | os.W_OK | os.X_OK):
+        os.makedirs(storage.location, exist_ok=True)
+        if not os.access(storage.location, os.R_OK | os.W_OK | os.X_OK):
             return {"status": ERROR, "error": "not writable"}
+        return {"status": OK, "backend": type(storage).__name__, "kind": "local"}
+    if hasattr(storage, "probe"):
+        # The object store: one HEAD on the bucket proves the address, the credentials and
+        # the bucket, with a short timeout and no retry.
+        storage.probe(timeout=TIMEOUT)
     else:
-        # An object store: one request proves the address and the credentials.
         storage.exists("healthz-probe")
-    return {"status": OK, "backend": type(storage).__name__}
+    return {"status": OK, "backend": type(storage).__name__, "kind": "object store"}
 
 
 #: Without these the web process cannot serve: the load balancer takes it out (503).

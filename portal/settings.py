@@ -262,16 +262,36 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Generated documents and attachments live outside any public URL: they are
 # served only through views that check who may see them.
+# A local folder by default; with PORTAL_S3_BUCKET set, an S3-compatible bucket (MinIO, …)
+# that several web servers and workers share. Its credentials are read by boto3 from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an instance role), never kept here.
 PRIVATE_MEDIA_ROOT = env.path("PORTAL_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+PORTAL_S3_BUCKET = env("PORTAL_S3_BUCKET", default="")
+if PORTAL_S3_BUCKET:
+    _s3_endpoint = env("PORTAL_S3_ENDPOINT_URL", default="") or None
+    _PRIVATE_STORAGE = {
+        "BACKEND": "portal.documents.storage.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": PORTAL_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": env("PORTAL_S3_REGION", default="us-east-1"),
+            "location": env("PORTAL_S3_PREFIX", default=""),
+            # MinIO and most self-hosted stores want path-style addresses.
+            "addressing_style": env(
+                "PORTAL_S3_ADDRESSING_STYLE", default="path" if _s3_endpoint else "auto"
+            ),
+            "signature_version": "s3v4",
+            "verify": env.bool("PORTAL_S3_VERIFY_TLS", default=True),
+        },
+    }
+else:
+    _PRIVATE_STORAGE = {
+        "BACKEND": "portal.documents.storage.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": "portal.documents.storage.PrivateStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-    "private": {
-        "BACKEND": "portal.documents.storage.PrivateStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": _PRIVATE_STORAGE,
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -55,7 +55,12 @@ def test_healthz_embedded_default_all_ok(client, settings):
     assert checks["database"]["status"] == "ok"
     assert checks["redis"]["status"] == "not configured"
     assert (checks["workers"]["status"], checks["workers"]["mode"]) == ("ok", "in-process")
-    assert (checks["storage"]["status"], checks["storage"]["backend"]) == ("ok", "PrivateStorage")
+    assert checks["storage"] == {
+        "status": "ok",
+        "backend": "PrivateStorage",
+        "kind": "local",
+        "ms": checks["storage"]["ms"],
+    }
     assert all(isinstance(check["ms"], float) for check in checks.values())
     assert elapsed < 1
 
@@ -160,7 +165,12 @@ def test_healthz_object_store_asked_once(client, settings, monkeypatch):
     response, body, _ = _get(client)
     assert (response.status_code, body["checks"]["storage"]) == (
         200,
-        {"status": "ok", "backend": "Remote", "ms": body["checks"]["storage"]["ms"]},
+        {
+            "status": "ok",
+            "backend": "Remote",
+            "kind": "object store",
+            "ms": body["checks"]["storage"]["ms"],
+        },
     )
     assert asked == ["healthz-probe"]
 
