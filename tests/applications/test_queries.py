@@ -118,3 +118,35 @@ def test_budget_page_query_count(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="line-') == count
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_plan_list_counts_subplans_without_joining_them(count, ministry, client_for):
+    """The list's COUNT and its page of rows join neither sub-plans nor budget lines: a
+    plan's sub-plans are counted by a correlated subquery, so rows are not multiplied."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.models import Plan
+    from applications.selectors import plan_list_prefetch
+    from portal.accounts.models import RoleGrant
+
+    make_plans(count, ministry)
+    plan = (
+        Plan.objects.filter(status=PlanStatus.DRAFT).order_by("pk").first() if count > 1 else None
+    )
+    plan = plan or Plan.objects.order_by("pk").first()
+    if plan.status == PlanStatus.DRAFT:
+        coordinator = RoleGrant.objects.get(school=plan.school, role="coordinator").user
+        add_subplan(plan, coordinator, 1)
+    client = client_for(ministry)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("applications:plan_list"))
+    assert response.status_code == 200
+    plan_queries = [
+        q["sql"] for q in captured.captured_queries if '"applications_plan"' in q["sql"]
+    ]
+    assert all('JOIN "applications_subplan"' not in sql for sql in plan_queries)
+    assert all("applications_budgetline" not in sql for sql in plan_queries)
+    counted = {p.pk: p.subplan_count for p in plan_list_prefetch(Plan.objects.all())}
+    assert counted == {p.pk: p.subplans.count() for p in Plan.objects.all()}
