@@ -5,6 +5,7 @@ Without moto the tests are skipped; in CI (``CI=true``) they fail instead, so th
 dependency cannot pass for a green run.
 """
 
+import io
 import os
 import socket
 import uuid
@@ -16,7 +17,7 @@ CREDENTIALS = {"access_key": "portal-test", "secret_key": "portal-test-secret"}
 REGION = "us-east-1"
 
 
-def _need(module):
+def need(module):
     try:
         return pytest.importorskip(module)
     except pytest.skip.Exception:
@@ -39,7 +40,7 @@ def free_port(ports) -> int:
 @pytest.fixture(scope="module")
 def object_store():
     """moto's S3 server on 127.0.0.1: its endpoint URL."""
-    server_module = _need("moto.server")
+    server_module = need("moto.server")
     port = free_port(MOTO_PORTS)
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -99,3 +100,14 @@ def keys(client, bucket_name) -> list[str]:
 
 def read(client, bucket_name, key) -> bytes:
     return client.get_object(Bucket=bucket_name, Key=key)["Body"].read()
+
+
+def a_pdf() -> bytes:
+    """A small PDF that parses as one (attachments are checked by content)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

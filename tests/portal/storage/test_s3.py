@@ -9,7 +9,7 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from applications.models import PlanAttachment
 from portal import health
@@ -18,17 +18,9 @@ from portal.documents.services import document_request
 from portal.documents.storage import PrivateObjectStorage
 from tests.applications.builders import started_plan
 from tests.factories import UserFactory, grant
-from tests.portal.storage.conftest import keys, read, s3_storage
+from tests.portal.storage.conftest import a_pdf, keys, read, s3_storage
 
 pytestmark = pytest.mark.django_db
-
-
-def a_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_s3_settings_switch_both_storages_to_the_bucket(s3):
