@@ -158,10 +158,7 @@ def plan_tasks(school, role, eligibility, user=None) -> dict:
 
 
 def ministry_section(user) -> Section:
-    all_schools = list(
-        School.objects.filter(is_active=True).prefetch_related(schools.evaluation_prefetch())
-    )
-    results = [schools.school_eligibility(s) for s in all_schools]
+    counts = schools.eligibility_counts(School.objects.filter(is_active=True))
     status = programme_status()
     tasks = []
     year = programme.application_year()
@@ -190,7 +187,7 @@ def ministry_section(user) -> Section:
                 urgent=True,
             )
         )
-    without_evaluation = sum(1 for r in results if not r.has_evaluation)
+    without_evaluation = counts["without_evaluation"]
     if without_evaluation:
         tasks.append(
             Task(
@@ -206,10 +203,10 @@ def ministry_section(user) -> Section:
         template="home/_ministry.html",
         context={
             **applications,
-            "school_count": len(all_schools),
-            "eligible_count": sum(1 for r in results if r.eligible),
-            "mandatory_count": sum(1 for r in results if r.items_8_9_mandatory),
-            "focus_count": sum(1 for s in all_schools if s.focus_support),
+            "school_count": counts["schools"],
+            "eligible_count": counts["eligible"],
+            "mandatory_count": counts["items_8_9_mandatory"],
+            "focus_count": counts["focus_support"],
             "recent_audit": AuditEntry.objects.select_related("actor", "school")[:8],
             "latest_cycle": latest_cycle,
             **status,
