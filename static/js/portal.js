@@ -372,3 +372,30 @@ document.addEventListener("DOMContentLoaded", function () {
     if (focusGone) focusOn(where.querySelector(FOCUSABLE) || where);
   });
 })();
+
+// A table wider than its box scrolls sideways: keyboard users need to reach it to scroll it,
+// so a scrolling box becomes a named, focusable region (WCAG 2.1.1).
+(function () {
+  "use strict";
+  function label(box) {
+    const caption = box.querySelector("caption");
+    if (caption) return caption.textContent.replace(/\s+/g, " ").trim();
+    const section = box.closest("section, .card, article");
+    const heading = section && section.querySelector("h1, h2, h3, h4, .card-header");
+    return heading ? heading.textContent.replace(/\s+/g, " ").trim() : document.title;
+  }
+  function mark(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+        if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) box.setAttribute("aria-label", label(box));
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { mark(document); });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) mark(event.target.closest(".table-responsive") ? event.target.closest(".table-responsive").parentElement : event.target);
+  });
+  window.addEventListener("resize", function () { mark(document); });
+})();
