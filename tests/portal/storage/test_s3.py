@@ -4,8 +4,12 @@ bytes found in the bucket and nowhere on a public URL."""
 
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -171,3 +175,56 @@ def test_healthz_unreachable_object_store_answers_fast(client, settings):
     assert response.status_code == 503
     assert body["checks"]["storage"]["status"] == "error"
     assert body["checks"]["storage"]["ms"] < health.TIMEOUT * 1000 * 3
+
+
+# --- The settings ------------------------------------------------------------------------------
+
+
+def _storages_from(environment):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_S3_", "AWS_"))}
+    env.update(environment, DJANGO_SETTINGS_MODULE="portal.settings")
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_settings_keep_the_local_folder_without_a_bucket():
+    configured = _storages_from({})
+    for alias in ("private", "default"):
+        assert configured[alias]["BACKEND"] == "portal.documents.storage.PrivateStorage"
+
+
+def test_settings_switch_to_the_object_store_with_a_bucket():
+    configured = _storages_from(
+        {
+            "PORTAL_S3_BUCKET": "portal-private",
+            "PORTAL_S3_ENDPOINT_URL": "http://minio.internal:9000",
+            "AWS_ACCESS_KEY_ID": "portal",
+            "AWS_SECRET_ACCESS_KEY": "a-secret-only-boto3-reads",
+        }
+    )
+    expected = {
+        "BACKEND": "portal.documents.storage.PrivateObjectStorage",
+        "OPTIONS": {
+            "bucket_name": "portal-private",
+            "endpoint_url": "http://minio.internal:9000",
+            "region_name": "us-east-1",
+            "location": "",
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "verify": True,
+        },
+    }
+    assert (configured["private"], configured["default"]) == (expected, expected)
+    assert "a-secret-only-boto3-reads" not in json.dumps(configured)
