@@ -24,7 +24,8 @@ from tests.applications.builders import started_plan
 from tests.factories import UserFactory, grant
 from tests.portal.storage.conftest import a_pdf, keys, read, s3_storage
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs every module of this folder: each starts moto on a port of 5321-5329.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("object-store")]
 
 
 def test_s3_settings_switch_both_storages_to_the_bucket(s3):

@@ -10,7 +10,11 @@ from tests.applications.builders import started_plan
 from tests.factories import UserFactory, evaluated_school, grant
 from tests.portal.storage.conftest import a_pdf, keys, read
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("object-store"),
+]
 
 
 def test_attachment_uploaded_and_downloaded_through_the_pages_on_the_object_store(

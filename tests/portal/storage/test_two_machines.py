@@ -36,6 +36,9 @@ from tests.portal.storage.conftest import (
 
 requests = need("requests")
 
+# With the other modules of this folder on one xdist worker: one migration, no port race.
+pytestmark = pytest.mark.xdist_group("object-store")
+
 WEB_PORTS = range(8321, 8329)
 WAIT_SECONDS = 90
 ROOT = Path(settings.BASE_DIR)
