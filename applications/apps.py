@@ -17,3 +17,7 @@ class ApplicationsConfig(AppConfig):
         from . import reminders
 
         reminders.register()
+
+        from . import budget_import
+
+        budget_import.register_kind()

@@ -5,18 +5,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import require
 from portal.forms import PortalForm
+from portal.imports.models import ImportJob
+from portal.imports.services import ImportRefused, import_start
+from portal.imports.views import job_page
 from portal.programme import calendar
-from portal.schools.tables import TableError, read_table, require_headers
 from portal.spreadsheets import workbook_bytes, xlsx_response
 
 from . import budget, services
@@ -27,6 +32,9 @@ from .budget import (
     budget_problems,
     budget_summary,
 )
+from .budget_import import KIND as IMPORT_KIND
+from .budget_import import MAX_ROWS as IMPORT_MAX_ROWS
+from .budget_import import TYPE_NAMES
 from .enums import EXPENSE_ORDER, ExpenseType, FiscalHalf, SectionKey
 from .models import BudgetLine
 from .sections import SignoffForm
@@ -335,13 +343,6 @@ COLUMNS = [
     "會計年度",
     "說明",
 ]
-TYPE_NAMES = {
-    ExpenseType.BUSINESS: "業務費",
-    ExpenseType.ADMIN_OVERHEAD: "行政管理費",
-    ExpenseType.PERSONNEL: "人事費",
-    ExpenseType.MISC: "雜支",
-    ExpenseType.EQUIPMENT: "設備費",
-}
 
 
 def budget_export(request, pk):
@@ -413,125 +414,59 @@ class BudgetImportForm(PortalForm):
     )
 
 
-def _parse_rows(plan, table):
-    """Each row checked like a line typed on the page; errors by row number."""
-    subplans = {f"{s.item}-{s.title}": s for s in plan.subplans.all()}
-    types = {name: code for code, name in TYPE_NAMES.items()}
-    rows, errors = [], []
-    for record in table.rows:
-        number = record["_row"]
-        try:
-            year = int(record.get("學年度", ""))
-        except ValueError:
-            year = None
-        fiscal = record.get("會計年度", "").strip()
-        values = {
-            "sub_plan": subplans.get(record.get("子計畫", "").strip()),
-            "academic_year": year,
-            "expense_type": types.get(record.get("經費類別", "").strip()),
-            "name": record.get("項目名稱", ""),
-            "unit": record.get("單位", ""),
-            "fiscal_half": (
-                FiscalHalf.FIRST if year is not None and fiscal == str(year) else FiscalHalf.SECOND
-            ),
-            "purpose": record.get("說明", ""),
-        }
-        problems = []
-        for key, column in (
-            ("quantity", "數量"),
-            ("unit_price", "單價(仟元)"),
-            ("subsidy", "補助款(仟元)"),
-        ):
-            try:
-                values[key] = budget._decimal(record.get(column, ""), key)
-            except ValidationError:
-                problems.append(_("%(column)s is not a number") % {"column": column})
-                values[key] = None
-        if values["sub_plan"] is None:
-            problems.append(
-                _("no sub-plan is called “%(name)s”") % {"name": record.get("子計畫", "")}
-            )
-        if values["expense_type"] is None:
-            problems.append(
-                _("“%(name)s” is not an expense type") % {"name": record.get("經費類別", "")}
-            )
-        if year is not None and fiscal and fiscal not in (str(year), str(year + 1)):
-            problems.append(_("the fiscal year must be the academic year or the next"))
-        if not problems:
-            try:
-                rows.append(budget.clean_line_values(plan, values))
-            except ValidationError as exc:
-                problems += [m for msgs in exc.message_dict.values() for m in msgs]
-        if problems:
-            errors.append((number, problems))
-    return rows, errors
-
-
-def _exported_fingerprint(upload, plan) -> str | None:
-    """The budget fingerprint a workbook exported by the portal carries, if any."""
-    from openpyxl import load_workbook
-
-    if not upload.name.lower().endswith(".xlsx"):
-        return None
-    upload.seek(0)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:
-        return None
-    if "portal" not in workbook.sheetnames:
-        return None
-    values = {row[0]: row[1] for row in workbook["portal"].iter_rows(values_only=True) if row}
-    if str(values.get("plan")) != str(plan.pk):
-        return None
-    return values.get("budget-fingerprint")
+def _import_jobs(plan):
+    return ImportJob.objects.filter(
+        kind=IMPORT_KIND,
+        target_type=ContentType.objects.get_for_model(plan),
+        target_id=plan.pk,
+    ).select_related("uploaded_by")
 
 
 def budget_import(request, pk):
+    """The upload only keeps the file and queues its reading (a Celery job): the page of the
+    job shows the progress, then the lines read and the rows in error."""
     plan = get_plan(request, pk)
     form = BudgetImportForm(request.POST or None, request.FILES or None)
-    errors = []
     if request.method == "POST":
         require(request, "applications.edit_plan", plan)
         if form.is_valid():
             try:
-                table = read_table(form.cleaned_data["file"], max_bytes=5 * 1024 * 1024)
-                require_headers(
-                    table,
-                    [
-                        "學年度",
-                        "子計畫",
-                        "經費類別",
-                        "項目名稱",
-                        "單位",
-                        "數量",
-                        "單價(仟元)",
-                        "補助款(仟元)",
-                    ],
+                job = import_start(
+                    kind=IMPORT_KIND,
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                    target=plan,
                 )
-            except TableError as exc:
+            except ImportRefused as exc:
                 form.add_error("file", str(exc))
             else:
-                rows, errors = _parse_rows(plan, table)
-                if not errors and not rows:
-                    form.add_error("file", _("The workbook has no lines."))
-                elif not errors:
-                    try:
-                        count = budget.budget_replace(
-                            plan=plan,
-                            rows=rows,
-                            by=request.user,
-                            fingerprint=_exported_fingerprint(form.cleaned_data["file"], plan),
-                        )
-                    except services.PlanError as exc:
-                        form.add_error("file", str(exc))
-                    else:
-                        messages.success(
-                            request,
-                            _("The budget now has the %(n)s imported lines.") % {"n": count},
-                        )
-                        return redirect("applications:budget", plan.pk)
+                return redirect("applications:budget_import_job", plan.pk, job.pk)
     return render(
         request,
         "applications/budget_import.html",
-        plan_context(request, plan, "budget", form=form, errors=errors, columns=COLUMNS),
+        plan_context(
+            request,
+            plan,
+            "budget",
+            form=form,
+            columns=COLUMNS,
+            max_rows=IMPORT_MAX_ROWS,
+            import_max_bytes=settings.IMPORT_MAX_BYTES,
+            recent=_import_jobs(plan)[:5],
+        ),
+    )
+
+
+def budget_import_job(request, pk, job_pk):
+    plan = get_plan(request, pk)
+    job = get_object_or_404(_import_jobs(plan), pk=job_pk)
+    return job_page(
+        request,
+        job,
+        template="applications/budget_import_job.html",
+        context=plan_context(
+            request, plan, "budget", preview_template="applications/budget/_import_preview.html"
+        ),
+        can_apply=request.user.has_perm("applications.edit_plan", plan),
+        done_url=reverse("applications:budget", args=[plan.pk]),
     )

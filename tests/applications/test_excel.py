@@ -7,14 +7,17 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications.budget import budget_lines, budget_summary
 from applications.enums import ExpenseType, FiscalHalf
 from portal.audit.models import AuditEntry
+from portal.imports.models import ImportJob
 from tests.applications.builders import add_line, add_subplan, started_plan
 from tests.applications.html import page_text, table_rows
+from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -147,13 +150,25 @@ def workbook_bytes(content, change):
 
 
 def post_import(client, plan, data, name="經費概算表.xlsx"):
-    return client.post(
-        reverse("applications:budget_import", args=[plan.pk]),
-        {"file": SimpleUploadedFile(name, data), "replace": "on"},
-    )
+    """Upload the workbook; its reading (the Celery job) runs once the upload commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("applications:budget_import", args=[plan.pk]),
+            {"file": SimpleUploadedFile(name, data), "replace": "on"},
+        )
 
 
-def test_budget_import_changed_workbook_replaces_the_lines(plan, coordinator, client_for):
+def import_job(plan):
+    return ImportJob.objects.get(kind="budget", target_id=plan.pk)
+
+
+def job_url(plan):
+    return reverse("applications:budget_import_job", args=[plan.pk, import_job(plan).pk])
+
+
+def test_budget_import_changed_workbook_replaces_the_lines_once_confirmed(
+    plan, coordinator, client_for
+):
     client = client_for(coordinator)
 
     def change(sheet):
@@ -163,6 +178,13 @@ def test_budget_import_changed_workbook_replaces_the_lines(plan, coordinator, cl
 
     old_ids = set(plan.budget_lines.values_list("pk", flat=True))
     response = post_import(client, plan, workbook_bytes(export(client, plan), change))
+    assert (response.status_code, response["Location"]) == (302, job_url(plan))
+    job = import_job(plan)
+    assert (job.status, job.rows_read, job.error_count) == ("ready", 5, 0)
+    assert set(plan.budget_lines.values_list("pk", flat=True)) == old_ids  # not applied yet
+    page = page_text(client.get(job_url(plan)).content)
+    assert "套用後，經費概算表的所有項目將由這 5 個項目取代：" in page
+    response = client.post(job_url(plan), {"action": "apply"})
     assert (response.status_code, response["Location"]) == (302, f"/plans/{plan.pk}/budget/")
     lines = budget_lines(plan)
     assert [
@@ -181,6 +203,7 @@ def test_budget_import_changed_workbook_replaces_the_lines(plan, coordinator, cl
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "經費概算表已更新為匯入的 5 個項目。"
     ]
+    assert import_job(plan).status == "applied"
 
 
 def test_budget_import_error_rows_change_nothing_and_name_the_rows(
@@ -195,16 +218,31 @@ def test_budget_import_error_rows_change_nothing_and_name_the_rows(
 
     before = [(x.pk, x.revision, str(x.subsidy)) for x in budget_lines(plan)]
     content = workbook_bytes(export(client, plan), change)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = post_import(client, plan, content)
+    post_import(client, plan, content)
+    response = client.get(job_url(plan))
     assert response.status_code == 200
-    text = page_text(response.content)
+    assert import_job(plan).errors == [
+        {"row": 3, "label": "1-校際交流觀摩・實習設備", "messages": ["數量 不是數字"]},
+        {
+            "row": 4,
+            "label": "9-不存在的子計畫・雜支",
+            "messages": ["沒有名為「9-不存在的子計畫」的子計畫"],
+        },
+        {
+            "row": 5,
+            "label": "1-校際交流觀摩・臨時人員",
+            "messages": ["最多小數 3 位（以元為單位）。"],
+        },
+    ]
     assert (
-        "Nothing was imported. Correct these rows and import again: "
-        "Row 3：數量 is not a number "
-        "Row 4：no sub-plan is called “9-不存在的子計畫” "
-        "Row 5：At most 3 decimals (whole NT dollars). Workbook"
-    ) in text
+        "3 列有錯誤：有錯誤的匯入不會變更任何資料。請修正檔案後重新上傳。 列 列的內容 問題 "
+        "3 1-校際交流觀摩・實習設備 數量 不是數字 "
+        "4 9-不存在的子計畫・雜支 沒有名為「9-不存在的子計畫」的子計畫 "
+        "5 1-校際交流觀摩・臨時人員 最多小數 3 位（以元為單位）。"
+    ) in page_text(response.content)
+    assert "確認匯入" not in page_text(response.content)
+    refused = client.post(job_url(plan), {"action": "apply"}, follow=True)
+    assert "有錯誤的匯入無法套用：請先修正檔案。" in page_text(refused.content)
     assert [(x.pk, x.revision, str(x.subsidy)) for x in budget_lines(plan)] == before
     assert AuditEntry.objects.filter(action="budget.import").count() == 0
 
@@ -215,9 +253,14 @@ def test_budget_import_personnel_subsidy_row_refused_bud4(plan, coordinator, cli
     def change(sheet):
         sheet["I5"] = 0.5  # 補助款 of the personnel line
 
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = post_import(client, plan, workbook_bytes(export(client, plan), change))
-    assert "Row 5：Personnel costs cannot be paid from the subsidy." in page_text(response.content)
+    post_import(client, plan, workbook_bytes(export(client, plan), change))
+    assert import_job(plan).errors == [
+        {
+            "row": 5,
+            "label": "1-校際交流觀摩・臨時人員",
+            "messages": ["人事費不得由補助款支應。"],
+        }
+    ]
     assert plan.budget_lines.get(expense_type="personnel").subsidy == Decimal("0")
 
 
@@ -225,7 +268,35 @@ def test_budget_import_by_principal_refused(plan, coordinator, principal, client
     content = export(client_for(coordinator), plan)
     response = post_import(client_for(principal), plan, content)
     assert response.status_code == 403
-    assert plan.budget_lines.count() == 4
+    assert (plan.budget_lines.count(), ImportJob.objects.count()) == (4, 0)
+
+
+def test_budget_import_job_apply_by_principal_refused(plan, coordinator, principal, client_for):
+    post_import(client_for(coordinator), plan, export(client_for(coordinator), plan))
+    response = client_for(principal).post(job_url(plan), {"action": "apply"})
+    assert response.status_code == 403
+    assert import_job(plan).status == "ready"
+
+
+def coordinator_of(school):
+    return grant(UserFactory(username=f"coordinator-{school.code}"), "coordinator", school=school)
+
+
+def test_budget_import_job_of_another_school_404(plan, coordinator, other_school, client_for):
+    post_import(client_for(coordinator), plan, export(client_for(coordinator), plan))
+    client = client_for(coordinator_of(other_school))
+    assert client.get(job_url(plan)).status_code == 404
+    assert client.post(job_url(plan), {"action": "apply"}).status_code == 404
+    assert import_job(plan).status == "ready"
+
+
+def test_budget_import_job_under_another_plan_404(plan, coordinator, other_school, client_for):
+    """A job is found only under the plan it was uploaded for."""
+    post_import(client_for(coordinator), plan, export(client_for(coordinator), plan))
+    theirs = coordinator_of(other_school)
+    other = started_plan(other_school, theirs)
+    url = reverse("applications:budget_import_job", args=[other.pk, import_job(plan).pk])
+    assert client_for(theirs).get(url).status_code == 404
 
 
 def test_budget_import_refused_when_the_budget_changed_since_the_export(
@@ -249,11 +320,12 @@ def test_budget_import_refused_when_the_budget_changed_since_the_export(
         by=coordinator,
     )  # fmt: skip
     before = sorted(plan.budget_lines.values_list("pk", "name", "revision"))
-    response = post_import(client, plan, content)
-    assert response.status_code == 200
+    post_import(client, plan, content)
+    response = client.post(job_url(plan), {"action": "apply"}, follow=True)
     assert "經費概算表在匯出此活頁簿後已有變更" in page_text(response.content)
     assert sorted(plan.budget_lines.values_list("pk", "name", "revision")) == before
     assert not AuditEntry.objects.filter(action="budget.import").exists()
+    assert import_job(plan).status == "ready"
 
 
 def test_budget_export_keeps_typed_formulas_as_text(plan, coordinator, client_for):
