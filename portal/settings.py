@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portal.programme",
     "portal.audit",
     "portal.documents",
+    "portal.imports",
     "portal.reminders",
     "applications",
     "review",
