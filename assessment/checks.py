@@ -1,17 +1,22 @@
-"""What a results report still lacks before it can be submitted (PERF-1, PERF-3): shared by
-the services (which refuse) and the pages (which list it)."""
+"""What a results report still lacks before it can be submitted (PERF-1, PERF-3), and what
+the outcome of a year still waits for (PERF-6, OVS-1, OVS-2): shared by the services (which
+refuse) and the pages (which list it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications.enums import YearStatus
 from indicators.attainment import plan_attainment
 from indicators.enums import Attainment
+from portal.programme import calendar
 
-from .models import AssessmentSettings, ResultsReport
+from .enums import DECIDABLE_REPORTS, VisitStatus
+from .models import AssessmentSettings, Assignment, Finding, Outcome, Panel, ResultsReport, Visit
 
 DEFAULT_VARIANCE = Decimal("10.00")
 
@@ -111,3 +116,106 @@ def report_problems(report: ResultsReport, attainment=None) -> list[Problem]:
                 )
             )
     return problems
+
+
+@dataclass
+class Missing:
+    """One thing the outcome of a year still waits for, with where to see to it."""
+
+    text: str
+    url: str = ""
+
+
+def outcome_missing(plan, academic_year: int) -> list[Missing]:
+    """What stops ministry staff deciding the outcome of one year (PERF-6, OVS-1, OVS-2,
+    SCHED-3): the evaluation results and the results report decide it together (玖-二), so
+    the year's report must be submitted and the evaluation panel's visit recorded — minutes
+    and attendance, the members' findings and a rating. The programme document makes no
+    exception for ending support: it too rests on both. Shared by the service (which
+    refuses) and the outcome page (which lists what is missing instead of the form)."""
+    missing: list[Missing] = []
+    years = {y.academic_year: y for y in plan.years.all()}
+    year = years.get(academic_year)
+    if year is None:
+        return [
+            Missing(
+                _("Academic year %(year)s is not a supported year of this plan.")
+                % {"year": academic_year}
+            )
+        ]
+    if year.status != YearStatus.ACTIVE:
+        outcome = Outcome.objects.filter(plan=plan, academic_year=academic_year).first()
+        return [
+            Missing(
+                _("Academic year %(year)s already has its outcome (%(status)s).")
+                % {"year": academic_year, "status": year.get_status_display()},
+                outcome.get_absolute_url() if outcome else "",
+            )
+        ]
+    previous = years.get(academic_year - 1)
+    if previous is not None and previous.status != YearStatus.PASSED:
+        # SCHED-3: a year is decided only after the year before it passed.
+        missing.append(
+            Missing(
+                _(
+                    "Academic year %(previous)s has not passed its performance assessment, so "
+                    "academic year %(year)s cannot be decided yet (肆、辦理期程)."
+                )
+                % {"previous": previous.academic_year, "year": academic_year}
+            )
+        )
+    report = ResultsReport.objects.filter(
+        plan=plan, academic_year=academic_year, whole_term=False
+    ).first()
+    if report is None or report.status not in DECIDABLE_REPORTS:
+        missing.append(
+            Missing(
+                _(
+                    "The school's results report of academic year %(year)s has not been "
+                    "submitted: the outcome rests on it (柒-四、玖-二)."
+                )
+                % {"year": academic_year},
+                report.get_absolute_url() if report else "",
+            )
+        )
+    panel = Panel.objects.filter(academic_year=academic_year).first()
+    panel_url = panel.get_absolute_url() if panel else reverse("assessment:panel_list")
+    visit = (
+        Visit.objects.filter(panel__academic_year=academic_year, school_id=plan.school_id)
+        .exclude(status=VisitStatus.CANCELLED)
+        .first()
+    )
+    if visit is None:
+        missing.append(
+            Missing(
+                _(
+                    "The evaluation panel has not visited the school in academic year "
+                    "%(year)s: schedule the visit (玖、督導考核)."
+                )
+                % {"year": academic_year},
+                panel_url,
+            )
+        )
+    elif visit.status != VisitStatus.DONE:
+        missing.append(
+            Missing(
+                _(
+                    "The evaluation panel's visit of %(when)s has not been recorded yet "
+                    "(minutes and attendance)."
+                )
+                % {"when": calendar.format_datetime(visit.starts_at)},
+                reverse("assessment:visit_record", args=[visit.pk]),
+            )
+        )
+    assignments = Assignment.objects.filter(
+        panel__academic_year=academic_year, school_id=plan.school_id
+    )
+    if not Finding.objects.filter(assignment__in=assignments).exists():
+        missing.append(
+            Missing(
+                _("No panel member has recorded findings on the school's items yet."), panel_url
+            )
+        )
+    if not assignments.filter(rating__isnull=False).exists():
+        missing.append(Missing(_("No panel member has rated the school's year yet."), panel_url))
+    return missing

@@ -24,6 +24,9 @@ REPORT_TRANSITIONS = {
     ReportStatus.ACCEPTED: (),
 }
 
+#: The reports whose content the outcome of the year can rest on.
+DECIDABLE_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
 
 class ExecutionState(models.TextChoices):
     """How far a sub-plan's planned work for the year was carried out."""

@@ -21,12 +21,10 @@ from portal.audit.services import audit_record, snapshot
 from portal.documents.services import document_request
 from portal.notifications import notify
 
-from ..enums import Decision, ReportStatus
-from ..models import Condition, Outcome, ResultsReport
+from ..checks import outcome_missing
+from ..enums import Decision
+from ..models import Condition, Outcome
 from .common import AssessmentError, school_staff
-
-#: The reports whose content the outcome can rest on.
-DECIDABLE_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def outcome_decide(
@@ -41,6 +39,10 @@ def outcome_decide(
     reduced_amount: Decimal | None = None,
 ) -> Outcome:
     """Record the outcome of one year (PERF-6, OVS-2) and set the year's status (SCHED-3).
+
+    Refused until the year before passed, the year's results report is submitted and the
+    evaluation panel's visit is recorded with its findings and a rating (OVS-1, OVS-2:
+    ``checks.outcome_missing``) — for every decision, ending support included.
 
     - continue / with conditions / with a reduced amount: the year passed, so the next year
       may start; conditions are tracked until met; a reduced amount lowers the next year's
@@ -65,37 +67,13 @@ def outcome_decide(
         raise ValidationError(errors)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("school", "phase").get(pk=plan.pk)
-        year = plan.years.filter(academic_year=academic_year).first()
-        if year is None:
+        missing = outcome_missing(plan, academic_year)
+        if len(missing) == 1:
+            raise AssessmentError(missing[0].text)
+        if missing:
             raise AssessmentError(
-                _("Academic year %(year)s is not a supported year of this plan.")
-                % {"year": academic_year}
-            )
-        if year.status != YearStatus.ACTIVE:
-            raise AssessmentError(
-                _("Academic year %(year)s already has its outcome (%(status)s).")
-                % {"year": academic_year, "status": year.get_status_display()}
-            )
-        previous = plan.years.filter(academic_year=academic_year - 1).first()
-        if previous is not None and previous.status != YearStatus.PASSED:
-            # SCHED-3: a year is decided only after the year before it passed.
-            raise AssessmentError(
-                _(
-                    "Academic year %(previous)s has not passed its performance assessment, so "
-                    "academic year %(year)s cannot be decided yet (肆、辦理期程)."
-                )
-                % {"previous": previous.academic_year, "year": academic_year}
-            )
-        report = ResultsReport.objects.filter(
-            plan=plan, academic_year=academic_year, whole_term=False
-        ).first()
-        if report is None or report.status not in DECIDABLE_REPORTS:
-            raise AssessmentError(
-                _(
-                    "The school's results report of academic year %(year)s has not been "
-                    "submitted: the outcome rests on it (柒-四、玖-二)."
-                )
-                % {"year": academic_year}
+                _("The outcome cannot be decided yet: %(missing)s")
+                % {"missing": "；".join(m.text for m in missing)}
             )
         next_year = academic_year + 1
         if decision == Decision.REDUCED and not plan.phase.contains_year(next_year):

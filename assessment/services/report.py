@@ -30,6 +30,7 @@ from ..models import (
     BudgetExecution,
     IndicatorExplanation,
     ItemEvaluation,
+    Outcome,
     ReportAttachment,
     ReportEvent,
     ReportVersion,
@@ -426,6 +427,12 @@ def report_return(*, report: ResultsReport, by, comment: str) -> ResultsReport:
         report = _lock(report)
         if report.status != ReportStatus.SUBMITTED:
             raise AssessmentError(_("Only a submitted report can be returned."))
+        decided = Outcome.objects.filter(plan=report.plan, academic_year=report.academic_year)
+        if not report.whole_term and decided.exists():
+            # The decided outcome rests on this version of the report (OVS-2).
+            raise AssessmentError(
+                _("The outcome of the year rests on this report: it can no longer be returned.")
+            )
         _move(report, ReportStatus.RETURNED, by=by, comment=comment)
     return report
 

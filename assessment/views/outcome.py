@@ -18,6 +18,7 @@ from portal.schools.models import School
 from portal.spreadsheets import xlsx_response
 
 from .. import reports, selectors, services
+from ..checks import outcome_missing
 from ..enums import Decision, NominationKind, NominationStatus, ReportStatus
 from ..forms import (
     ConditionMetForm,
@@ -35,8 +36,10 @@ def outcome_decide(request, plan_pk, year):
     plan = get_object_or_404(Plan.objects.select_related("school", "phase"), pk=plan_pk)
     py = get_object_or_404(plan.years, academic_year=year)
     report = ResultsReport.objects.filter(plan=plan, academic_year=year, whole_term=False).first()
+    # What the outcome still waits for is listed instead of the form (PERF-6, OVS-1, OVS-2).
+    missing = outcome_missing(plan, year)
     form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not missing and form.is_valid():
         outcome = run(
             request,
             lambda: services.outcome_decide(
@@ -65,6 +68,7 @@ def outcome_decide(request, plan_pk, year):
             "year": year,
             "report": report,
             "form": form,
+            "missing": missing,
             "ratings": Assignment.objects.filter(
                 school=plan.school, panel__academic_year=year
             ).select_related("member__user", "rating"),

@@ -124,3 +124,59 @@ def submitted_report(plan, coordinator, principal, year=YEAR):
 
 def due(days=30):
     return calendar.taipei_today() + dt.timedelta(days=days)
+
+
+def visited(plan, ministry, member_user=None, year=YEAR):
+    """The evaluation panel of ``year`` visited the school: the visit recorded (minutes and
+    attendance), a finding and a rating (OVS-1) — what the outcome rests on besides the
+    report. Returns the member's assignment."""
+    from django.utils import timezone
+
+    from assessment.models import Panel
+    from portal.accounts.models import User
+    from tests.factories import UserFactory, grant
+
+    if member_user is None:
+        username = f"visiting-member-{plan.pk}"
+        member_user = User.objects.filter(username=username).first() or grant(
+            UserFactory(username=username), "panel"
+        )
+    panel = Panel.objects.filter(academic_year=year).first() or services.panel_create(
+        academic_year=year, name=f"{year}學年度考評小組", levels=["優", "甲", "乙"], by=ministry
+    )
+    member = panel.members.filter(user=member_user).first() or services.member_add(
+        panel=panel, user=member_user, by=ministry
+    )
+    assignment = member.assignments.filter(school=plan.school).first() or (
+        services.assignment_add(panel=panel, member=member, plan=plan, by=ministry)
+    )
+    visit = services.visit_schedule(
+        panel=panel,
+        plan=plan,
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        place="行政大樓會議室",
+        by=ministry,
+    )
+    services.visit_record(
+        visit=visit,
+        minutes="聽取簡報、檢視佐證資料。",
+        school_attendees="校長、承辦人",
+        members_present=[member],
+        by=member_user,
+    )
+    services.finding_save(assignment=assignment, item=7, text="子計畫依進度執行。", by=member_user)
+    services.rating_save(
+        assignment=assignment,
+        rating=panel.levels.order_by("order").last(),
+        opinion="良好",
+        by=member_user,
+    )
+    return assignment
+
+
+def ready_for_outcome(plan, coordinator, principal, ministry, member_user=None, year=YEAR):
+    """Everything the outcome of ``year`` rests on: the report submitted, the visit recorded
+    with its findings and a rating (PERF-6, OVS-1, OVS-2)."""
+    report = submitted_report(plan, coordinator, principal, year)
+    visited(plan, ministry, member_user, year)
+    return report

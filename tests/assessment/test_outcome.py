@@ -16,7 +16,7 @@ from assessment.enums import Decision
 from assessment.models import Outcome
 from portal.audit.models import AuditEntry
 from portal.documents.models import GeneratedDocument
-from tests.assessment.builders import YEAR, due, submitted_report
+from tests.assessment.builders import YEAR, due, ready_for_outcome, submitted_report
 
 
 def year_status(plan, year):
@@ -35,7 +35,7 @@ def test_continuation_refused_before_the_year_passed_sched3(plan, coordinator, p
     with override("zh-hant"), pytest.raises(plan_services.PlanError) as refused:
         plan_services.plan_continue(plan=plan, by=coordinator)
     assert "114" in str(refused.value)
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     decide(plan, ministry)
     continued = plan_services.plan_continue(plan=plan, by=coordinator)
     assert (continued.kind, continued.application_year) == (PlanKind.CONTINUATION, 115)
@@ -59,7 +59,7 @@ def test_funding_year_n_plus_1_refused_before_year_n_passed_sched3(plan, ministr
 def test_continue_passes_the_year_and_audits_perf6(
     plan, coordinator, principal, ministry, django_capture_on_commit_callbacks
 ):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     with django_capture_on_commit_callbacks(execute=True):
         outcome = decide(plan, ministry, opinion="執行成效良好。")
     assert year_status(plan, YEAR) == YearStatus.PASSED
@@ -89,7 +89,7 @@ def test_outcome_by_school_refused(plan, coordinator, principal):
 
 
 def test_second_outcome_for_the_year_refused(plan, coordinator, principal, ministry):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     decide(plan, ministry)
     with pytest.raises(services.AssessmentError):
         decide(plan, ministry, Decision.END, reason="x")
@@ -97,7 +97,7 @@ def test_second_outcome_for_the_year_refused(plan, coordinator, principal, minis
 
 
 def test_conditions_tracked_until_met_ovs2(plan, coordinator, principal, ministry):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     with pytest.raises(ValidationError):
         decide(plan, ministry, Decision.CONDITIONS)
     outcome = decide(
@@ -118,14 +118,14 @@ def test_conditions_tracked_until_met_ovs2(plan, coordinator, principal, ministr
 
 
 def test_condition_without_due_date_refused(plan, coordinator, principal, ministry):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     with pytest.raises(ValidationError) as refused:
         decide(plan, ministry, Decision.CONDITIONS, conditions=[("補正", None)])
     assert "conditions" in refused.value.message_dict
 
 
 def test_reduced_amount_asks_for_the_budget_revision_bud5(plan, coordinator, principal, ministry):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     with pytest.raises(ValidationError):
         decide(plan, ministry, Decision.REDUCED)
     from applications.models import BudgetLine
@@ -155,7 +155,7 @@ def test_reduced_amount_asks_for_the_budget_revision_bud5(plan, coordinator, pri
 
 
 def test_end_support_closes_the_remaining_years_perf6(plan, coordinator, principal, ministry):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     with pytest.raises(ValidationError) as refused:
         decide(plan, ministry, Decision.END)
     assert "reason" in refused.value.message_dict
@@ -170,7 +170,7 @@ def test_follow_up_plan_refused_after_support_ended_sched4_res1(
 ):
     from tests.applications.builders import open_phase_now
 
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     decide(plan, ministry, Decision.END, reason="執行率偏低且未改善")
     open_phase_now()
     with override("zh-hant"), pytest.raises(plan_services.PlanError) as refused:
@@ -185,7 +185,7 @@ def test_follow_up_plan_allowed_when_support_continued_sched4(
 ):
     from tests.applications.builders import open_phase_now
 
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     decide(plan, ministry)
     open_phase_now()
     follow_up = plan_services.plan_start(school=plan.school, by=coordinator)

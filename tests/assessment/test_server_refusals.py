@@ -13,7 +13,13 @@ from applications.enums import YearStatus
 from assessment import services
 from assessment.enums import Decision, ReportStatus
 from assessment.models import Finding, Outcome, ResultsReport
-from tests.assessment.builders import YEAR, submitted_report, write_report
+from tests.assessment.builders import (
+    YEAR,
+    ready_for_outcome,
+    submitted_report,
+    visited,
+    write_report,
+)
 from tests.factories import UserFactory, grant
 
 
@@ -45,8 +51,9 @@ def test_later_year_decided_before_the_year_before_passed_refused_sched3(
     assert "SCHED" not in str(refused.value)
     assert plan.years.get(academic_year=115).status == YearStatus.ACTIVE
     assert not Outcome.objects.exists()
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     services.outcome_decide(plan=plan, academic_year=YEAR, decision=Decision.CONTINUE, by=ministry)
+    visited(plan, ministry, year=115)
     services.outcome_decide(plan=plan, academic_year=115, decision=Decision.CONTINUE, by=ministry)
     assert plan.years.get(academic_year=115).status == YearStatus.PASSED
 
@@ -76,7 +83,7 @@ def test_member_cannot_change_the_rating_after_the_outcome_perf6(
 ):
     level = assignment.panel.levels.get(label="甲")
     services.rating_save(assignment=assignment, rating=level, opinion="良好", by=panel_member)
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     services.outcome_decide(plan=plan, academic_year=YEAR, decision=Decision.CONTINUE, by=ministry)
     with pytest.raises(services.AssessmentError):
         services.rating_save(
@@ -214,7 +221,7 @@ def test_assignment_page_offers_no_forms_once_the_outcome_is_decided(
     url = reverse("assessment:assignment", args=[assignment.pk])
     client = client_for(panel_member)
     assert 'value="rating"' in client.get(url).content.decode()
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     services.outcome_decide(plan=plan, academic_year=YEAR, decision=Decision.CONTINUE, by=ministry)
     page = client.get(url).content.decode()
     assert 'value="rating"' not in page and 'value="finding"' not in page

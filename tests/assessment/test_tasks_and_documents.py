@@ -13,7 +13,13 @@ from assessment.enums import Decision
 from assessment.models import ReminderSent
 from assessment.services import outcome_decide
 from portal.documents.services import document_request
-from tests.assessment.builders import due, open_window, started_report, submitted_report
+from tests.assessment.builders import (
+    due,
+    open_window,
+    ready_for_outcome,
+    started_report,
+    submitted_report,
+)
 
 
 def test_beat_schedule_registered():
@@ -50,7 +56,7 @@ def test_no_reminder_once_submitted(plan, coordinator, principal):
 
 
 def test_condition_reminder_near_due(plan, coordinator, principal, ministry):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     outcome_decide(
         plan=plan,
         academic_year=114,
@@ -99,7 +105,7 @@ def test_report_pdf_refused_to_another_school(plan, coordinator, client_for, oth
 
 
 def test_timeline_shows_plan_report_and_outcome(plan, coordinator, principal, ministry, client_for):
-    submitted_report(plan, coordinator, principal)
+    ready_for_outcome(plan, coordinator, principal, ministry)
     outcome_decide(plan=plan, academic_year=114, decision=Decision.CONTINUE, by=ministry)
     text = (
         client_for(coordinator)

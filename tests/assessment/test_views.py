@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from assessment import services
 from assessment.enums import Decision
-from tests.assessment.builders import YEAR, approved_plan, due, started_report, submitted_report
+from tests.assessment.builders import (
+    YEAR,
+    approved_plan,
+    due,
+    ready_for_outcome,
+    started_report,
+    submitted_report,
+)
 from tests.factories import UserFactory, evaluated_school, grant
 
 OPINION = "個人意見：經費執行偏慢"
@@ -34,6 +41,14 @@ def world(plan, coordinator, principal, ministry, panel_member):
         place="會議室",
         by=ministry,
     )
+    services.visit_record(
+        visit=visit,
+        minutes="聽取簡報、檢視佐證資料。",
+        school_attendees="校長、承辦人",
+        members_present=[member],
+        by=panel_member,
+    )
+    services.finding_save(assignment=assignment, item=7, text="社群運作良好", by=panel_member)
     services.rating_save(
         assignment=assignment, rating=panel.levels.get(label="甲"), opinion=OPINION, by=panel_member
     )
@@ -232,7 +247,7 @@ def _board_world(n, ministry):
         plan = approved_plan(school, ministry)
         c = grant(UserFactory(username=f"c{n}-{index}"), "coordinator", school=school)
         p = grant(UserFactory(username=f"p{n}-{index}"), "principal", school=school)
-        submitted_report(plan, c, p)
+        ready_for_outcome(plan, c, p, ministry)
         services.outcome_decide(
             plan=plan,
             academic_year=YEAR,
