@@ -220,6 +220,19 @@ class VisitForm(PortalForm):
         )
 
 
+class VisitRescheduleForm(PortalForm):
+    starts_at = RocDateTimeField(label=_("Starts at"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class VisitCancelForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Why the visit is cancelled"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The school and the assigned members are told by e-mail."),
+    )
+
+
 class VisitRecordForm(PortalForm):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
     school_attendees = forms.CharField(

@@ -575,7 +575,9 @@ class Recommendation(models.Model):
 
 
 class Visit(models.Model):
-    """The panel's visit to one school in one year (OVS-1), with minutes and attendance."""
+    """The panel's visit to one school in one year (OVS-1), with minutes and attendance. A
+    cancelled visit is kept with its reason and no longer counts: the school may be visited
+    again."""
 
     panel = models.ForeignKey(
         Panel, on_delete=models.CASCADE, related_name="visits", verbose_name=_("panel")
@@ -600,6 +602,9 @@ class Visit(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     scheduled_by = actor_field(_("scheduled by"), required=True)
     scheduled_at = models.DateTimeField(_("scheduled at"), auto_now_add=True)
+    cancel_reason = models.TextField(_("why the visit was cancelled"), blank=True)
+    cancelled_by = actor_field(_("cancelled by"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("panel visit")

@@ -43,6 +43,7 @@ urlpatterns = [
         name="member_conflicts",
     ),
     path("assessment/assignments/<int:pk>/", panel.assignment_detail, name="assignment"),
+    path("assessment/visits/<int:pk>/", panel.visit_manage, name="visit_manage"),
     path("assessment/visits/<int:pk>/record/", panel.visit_record, name="visit_record"),
     path(
         "assessment/recommendations/<int:pk>/answer/",

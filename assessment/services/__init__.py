@@ -13,7 +13,9 @@ from .panel import (
     rating_save,
     recommendation_add,
     recommendation_answer,
+    visit_cancel,
     visit_record,
+    visit_reschedule,
     visit_schedule,
 )
 from .report import (
@@ -63,6 +65,8 @@ __all__ = [
     "report_start",
     "settings_save",
     "summary_save",
+    "visit_cancel",
     "visit_record",
+    "visit_reschedule",
     "visit_schedule",
 ]

@@ -203,6 +203,89 @@ def visit_schedule(*, panel: Panel, plan: Plan, starts_at, place: str, by) -> Vi
     return visit
 
 
+def _visit_people(visit: Visit) -> list:
+    """The school's staff and the members assigned to the school: who hears of the visit."""
+    members = [
+        a.member.user
+        for a in visit.panel.assignments.filter(school=visit.school).select_related("member__user")
+    ]
+    return school_staff(visit.school) + members
+
+
+def _scheduled_visit(visit: Visit) -> Visit:
+    """The visit, locked, as long as it is still only scheduled."""
+    visit = Visit.objects.select_for_update().select_related("panel", "school").get(pk=visit.pk)
+    if visit.status == VisitStatus.CANCELLED:
+        raise AssessmentError(_("The visit was cancelled."))
+    if visit.status == VisitStatus.DONE:
+        raise AssessmentError(_("The visit has already taken place."))
+    return visit
+
+
+def visit_reschedule(*, visit: Visit, starts_at, place: str, by) -> Visit:
+    """Move a scheduled visit to another time or place (OVS-1); the school and the assigned
+    members are told by e-mail, as when it was scheduled; audited."""
+    _manager(by)
+    if starts_at is None:
+        raise ValidationError({"starts_at": _("Enter when the visit starts.")})
+    with transaction.atomic():
+        visit = _scheduled_visit(visit)
+        before = snapshot(visit, ["starts_at", "place"])
+        visit.starts_at = starts_at
+        visit.place = place.strip()
+        if snapshot(visit, ["starts_at", "place"]) == before:
+            raise AssessmentError(_("The visit already takes place then and there."))
+        visit.save(update_fields=["starts_at", "place"])
+        audit_record(
+            actor=by,
+            action="assessment.visit_reschedule",
+            target=visit,
+            school=visit.school,
+            before=before,
+            after=snapshot(visit, ["starts_at", "place"]),
+        )
+        notify(
+            users=_visit_people(visit),
+            subject=gettext_lazy("The evaluation panel's visit was moved"),
+            template="assessment/email/visit.txt",
+            context={"visit": visit, "moved": True, "url": reverse("assessment:home")},
+        )
+    return visit
+
+
+def visit_cancel(*, visit: Visit, reason: str, by) -> Visit:
+    """Cancel a scheduled visit, saying why (OVS-1): kept for the record with its reason,
+    it no longer counts — the outcome waits for a visit that took place, and the school may
+    be visited again. The school and the assigned members are told by e-mail; audited."""
+    _manager(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the visit is cancelled.")})
+    with transaction.atomic():
+        visit = _scheduled_visit(visit)
+        before = snapshot(visit, ["status", "starts_at", "place"])
+        visit.status = VisitStatus.CANCELLED
+        visit.cancel_reason = reason.strip()
+        visit.cancelled_by = by
+        visit.cancelled_at = timezone.now()
+        visit.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
+        audit_record(
+            actor=by,
+            action="assessment.visit_cancel",
+            target=visit,
+            school=visit.school,
+            before=before,
+            after=snapshot(visit, ["status", "cancel_reason"]),
+            note=visit.cancel_reason,
+        )
+        notify(
+            users=_visit_people(visit),
+            subject=gettext_lazy("The evaluation panel's visit was cancelled"),
+            template="assessment/email/visit_cancelled.txt",
+            context={"visit": visit, "url": reverse("assessment:home")},
+        )
+    return visit
+
+
 def visit_record(
     *, visit: Visit, minutes: str, school_attendees: str, members_present, by
 ) -> Visit:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.access import require, visible_or_404
 
 from .. import selectors, services
+from ..enums import VisitStatus
 from ..forms import (
     AnswerForm,
     AssignForm,
@@ -23,8 +24,10 @@ from ..forms import (
     PanelForm,
     RatingForm,
     RecommendationForm,
+    VisitCancelForm,
     VisitForm,
     VisitRecordForm,
+    VisitRescheduleForm,
 )
 from ..models import Assignment, Panel, PanelMember, Recommendation, Visit
 from .common import failed, run
@@ -249,6 +252,62 @@ def assignment_detail(request, pk):
             "rating_form": rating_form,
             "recommendation_form": recommendation_form,
             "closed": services.panel.evaluation_refusal(assignment),
+        },
+    )
+
+
+def visit_manage(request, pk):
+    """Ministry staff move a scheduled visit to another time or place, or cancel it with the
+    reason; both tell the school and the assigned members (OVS-1)."""
+    require(request, "assessment.manage")
+    visit = get_object_or_404(
+        Visit.objects.select_related("panel", "school", "cancelled_by"), pk=pk
+    )
+    reschedule = VisitRescheduleForm(
+        prefix="move", initial={"starts_at": visit.starts_at, "place": visit.place}
+    )
+    cancel = VisitCancelForm(prefix="cancel")
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "reschedule":
+            reschedule = VisitRescheduleForm(request.POST, prefix="move")
+            if reschedule.is_valid() and not failed(
+                run(
+                    request,
+                    lambda: services.visit_reschedule(
+                        visit=visit,
+                        starts_at=reschedule.cleaned_data["starts_at"],
+                        place=reschedule.cleaned_data["place"],
+                        by=request.user,
+                    ),
+                    success=_("The visit was moved; the school and the members are told."),
+                    form=reschedule,
+                )
+            ):
+                return redirect(visit.panel)
+        elif which == "cancel":
+            cancel = VisitCancelForm(request.POST, prefix="cancel")
+            if cancel.is_valid() and not failed(
+                run(
+                    request,
+                    lambda: services.visit_cancel(
+                        visit=visit, reason=cancel.cleaned_data["reason"], by=request.user
+                    ),
+                    success=_("The visit was cancelled; the school and the members are told."),
+                    form=cancel,
+                )
+            ):
+                return redirect(visit.panel)
+        else:
+            raise Http404
+    return render(
+        request,
+        "assessment/visit_manage.html",
+        {
+            "visit": visit,
+            "reschedule": reschedule,
+            "cancel": cancel,
+            "open": visit.status == VisitStatus.SCHEDULED,
         },
     )
 
