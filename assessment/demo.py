@@ -8,9 +8,12 @@ and submitted inside the open reporting window (every missed target explained):
 - 143402: continue with conditions, one still open;
 - 163401: support ended (中止輔助): 114 and 115 closed, no follow-up plan for the next phase.
 
-The panel of 114 has the demo ``panel`` account as a member (with a declared conflict), and
-the demo school (``school``) has a commendation and a nomination. Everything goes through the
-services; a school that already has a plan of the phase is left alone (idempotent).
+The demo school (``school``, 193404) has its own 114 report in draft: one missed target to
+explain and the budget execution to fill, the panel's visit on the calendar; see
+``_demo_school``. The panel of 114 has the demo ``panel`` account as a member (with a
+declared conflict with a school it is not assigned), and the demo school has a commendation
+and a nomination. Everything goes through the services; a school that already has a plan of
+the phase (or its report) is left alone (idempotent).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from .enums import Decision, ExecutionState, NominationKind, NomineeRole
 from .models import Panel, ResultsReport
 
 YEAR = 114
+#: A supported school the demo ``panel`` member declared a conflict with (not assigned).
+CONFLICTED = "331402"
 SCENARIOS = [
     ("023402", (7, 3), "visit"),
     ("153401", (7, 8), "continue"),
@@ -130,9 +135,8 @@ def _values(plan: Plan) -> None:
     values.report_principal_approve(report=report, by=principal, comment="經核閱無誤。")
 
 
-def _report(plan: Plan) -> ResultsReport:
-    coordinator, principal = _staff(plan.school)
-    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+def _routine_parts(report: ResultsReport, coordinator) -> None:
+    """The summary, what each sub-plan carried out and each item's self-evaluation."""
     services.summary_save(
         report=report,
         summary="本學年度依核定計畫推動各子計畫，教師社群與實作課程如期辦理。",
@@ -164,6 +168,12 @@ def _report(plan: Plan) -> ResultsReport:
             revision=None,
             by=coordinator,
         )
+
+
+def _report(plan: Plan) -> ResultsReport:
+    coordinator, principal = _staff(plan.school)
+    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    _routine_parts(report, coordinator)
     for result in plan_attainment(plan, YEAR).results:
         if result.status == Attainment.NOT_MET:
             services.part_save(
@@ -199,7 +209,7 @@ def _panel(ministry) -> Panel:
     member = User.objects.filter(username="panel").first()
     if member:
         added = services.member_add(panel=panel, user=member, by=ministry)
-        conflict = School.objects.filter(code=DEMO_SCHOOL).first()
+        conflict = School.objects.filter(code=CONFLICTED).first()
         if conflict:
             services.member_conflicts_set(
                 member=added, schools=[conflict], note="曾任該校兼任教師", by=member
@@ -240,6 +250,82 @@ def _evaluate(panel: Panel, plan: Plan, ministry, *, visited: bool):
     services.recommendation_add(
         assignment=assignment, item=7, text="建議擴大教師專業社群參與人數。", by=user
     )
+
+
+def _one_miss_values(plan: Plan, coordinator) -> None:
+    """The school's values of the year, typed but not yet signed off: every target met but
+    one (a lower-is-better indicator where there is one)."""
+    from indicators.enums import Direction
+    from indicators.models import PlanIndicator, YearReport
+    from indicators.values import services as values
+    from indicators.values.demo import _actual
+
+    if YearReport.objects.filter(plan=plan, academic_year=YEAR).exists():
+        return
+    rows = [
+        (row, target)
+        for row in PlanIndicator.objects.filter(plan=plan, not_applicable=False)
+        .select_related("indicator")
+        .prefetch_related("targets")
+        .order_by("pk")
+        for target in [t.value for t in row.targets.all() if t.academic_year == YEAR][:1]
+    ]
+    if not rows:
+        return
+    lower = [row for row, _target in rows if row.indicator.direction == Direction.LOWER]
+    missed = lower[0] if lower else rows[0][0]
+    report = values.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    for row, target in rows:
+        values.value_save(
+            report=report,
+            plan_indicator=row,
+            revision=None,
+            by=coordinator,
+            note="",
+            **_actual(row, target, row.pk == missed.pk),
+        )
+
+
+def _demo_school(panel: Panel, ministry) -> None:
+    """The demo school (``school``) writes its 114 report: the routine parts are in, one
+    missed target is left to explain and the budget execution to fill; ``panel`` is assigned
+    and the visit is on the calendar (earlier today), so the whole year can be walked — sent,
+    signed off by ``principal``, visited, decided. The school's 114 was marked passed by hand
+    before the assessment existed: the outcome decides it now, so it is opened again."""
+    from applications import services as plan_services
+    from applications.models import PlanYear
+
+    school = School.objects.filter(code=DEMO_SCHOOL).first()
+    plan = (
+        Plan.objects.filter(school=school, phase__start_year=113, years__academic_year=YEAR)
+        .select_related("phase", "school")
+        .first()
+    )
+    if plan is None or ResultsReport.objects.filter(plan=plan, academic_year=YEAR).exists():
+        return
+    coordinator, _principal = _staff(school)
+    year = PlanYear.objects.get(plan=plan, academic_year=YEAR)
+    if year.status == YearStatus.PASSED and not plan.outcomes.filter(academic_year=YEAR).exists():
+        plan_services.year_status_set(
+            plan=plan,
+            academic_year=YEAR,
+            status=YearStatus.ACTIVE,
+            note="績效考核進行中，待考核結果決定",
+            by=ministry,
+        )
+    _one_miss_values(plan, coordinator)
+    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+    _routine_parts(report, coordinator)
+    member = panel.members.select_related("user").first()
+    if member is not None and services.conflict_reason(member, school) is None:
+        services.assignment_add(panel=panel, member=member, plan=plan, by=ministry)
+        services.visit_schedule(
+            panel=panel,
+            plan=plan,
+            starts_at=timezone.now() - dt.timedelta(hours=2),
+            place="實習大樓二樓會議室",
+            by=ministry,
+        )
 
 
 def _nominations() -> None:
@@ -316,4 +402,5 @@ def seed() -> None:
                 opinion="多項子計畫延宕，經輔導後仍未改善。",
                 by=ministry,
             )
+    _demo_school(panel, ministry)
     _nominations()
