@@ -4,6 +4,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import template
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 
 from portal.programme import calendar
 from portal.programme.citations import cite as cite_section
@@ -70,6 +71,20 @@ def html_lang(context):
     """The BCP 47 tag for <html lang>: zh-Hant or en."""
     code = translation.get_language() or "zh-hant"
     return "zh-Hant" if code.lower().startswith("zh") else code
+
+
+@register.filter
+def zh(value):
+    """Chinese data (a school's name, a programme term) marked as Chinese on a page that is not.
+
+    Screen readers read text in the page's language; a school's name on an English page is
+    read in Chinese only when it says so (WCAG 3.1.2). On Chinese pages nothing is added.
+    """
+    if value in (None, ""):
+        return ""
+    if (translation.get_language() or "zh-hant").lower().startswith("zh"):
+        return conditional_escape(value)
+    return format_html('<span lang="zh-Hant">{}</span>', value)
 
 
 @register.simple_tag(takes_context=True)
