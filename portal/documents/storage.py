@@ -6,6 +6,7 @@ Either way a private file has no URL: it is served only by views that check who 
 which read it through the storage (``FieldFile.open()``), never from a path on disk.
 """
 
+import posixpath
 from functools import cached_property
 
 from botocore.config import Config
@@ -32,8 +33,8 @@ class PrivateObjectStorage(S3Storage):
     """Private files in an S3-compatible bucket (AWS S3, MinIO, …).
 
     Objects are written with the ``private`` ACL and never get a URL, signed or not: a link to
-    the bucket would bypass the permission checks. A file is never overwritten: a name already
-    taken gets a suffix, as on the local folder (two attachments of one plan share a name).
+    the bucket would bypass the permission checks. A file is never overwritten (see
+    ``get_available_name``).
     """
 
     default_acl = "private"
@@ -53,6 +54,16 @@ class PrivateObjectStorage(S3Storage):
                 retries={"max_attempts": 3, "mode": "standard"},
             )
         )
+
+    def get_available_name(self, name, max_length=None):
+        """Every new object gets a random suffix (``7_Ab3xYz9.pdf``). The local folder creates
+        files exclusively; a bucket cannot, so two machines saving the same name at the same
+        moment (two attachments of one plan are both ``<plan>.pdf``) would each find it free
+        and one would replace the other."""
+        directory, file_name = posixpath.split(name)
+        root, extension = posixpath.splitext(file_name)
+        name = posixpath.join(directory, self.get_alternative_name(root, extension))
+        return super().get_available_name(name, max_length)
 
     def __getstate__(self):
         state = super().__getstate__()

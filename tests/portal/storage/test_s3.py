@@ -5,6 +5,7 @@ bytes found in the bucket and nowhere on a public URL."""
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -51,14 +52,16 @@ def test_s3_private_files_have_no_url_and_a_private_acl(s3):
 
 
 def test_s3_a_taken_name_is_never_overwritten(s3):
-    """Two attachments of one plan are both saved as ``<plan>.pdf``: the second gets a
-    suffix instead of replacing the first (the local folder does the same)."""
+    """Two attachments of one plan are both saved as ``<plan>.pdf``: each object gets a name
+    of its own (a bucket has no exclusive create, so even two machines saving at the same
+    moment cannot replace each other's file)."""
     client, bucket_name = s3
     store = storages["private"]
     first = store.save("attachments/2026/11/7.pdf", io.BytesIO(b"first"))
     second = store.save("attachments/2026/11/7.pdf", io.BytesIO(b"second"))
-    assert first == "attachments/2026/11/7.pdf"
-    assert second != first
+    assert first != second
+    for name in (first, second):
+        assert re.fullmatch(r"attachments/2026/11/7_[A-Za-z0-9]{7}\.pdf", name)
     assert (read(client, bucket_name, first), read(client, bucket_name, second)) == (
         b"first",
         b"second",

@@ -64,14 +64,22 @@ print(json.dumps({"school": school.code, "plan": plan.pk, "username": coordinato
 def migrated_database(tmp_path_factory):
     """One migrated SQLite file, copied for each set of machines."""
     path = tmp_path_factory.mktemp("two-machines") / "template.sqlite3"
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+    _run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], database=path)
+    return path
+
+
+def _run(command, *, database):
+    result = subprocess.run(
+        command,
         cwd=ROOT,
-        env=_environment(database=path),
-        check=True,
+        env=_environment(database=database),
+        capture_output=True,
+        text=True,
         timeout=600,
     )
-    return path
+    if result.returncode:
+        pytest.fail(f"{command[1:]} failed:\n{result.stderr[-4000:]}")
+    return result.stdout
 
 
 def _environment(*, database, extra=None):
@@ -223,15 +231,7 @@ def machines(migrated_database, object_store, bucket, tmp_path):
     database = tmp_path / "portal.sqlite3"
     shutil.copy(migrated_database, database)
     name, client = bucket
-    seeded = subprocess.run(
-        [PYTHON, "-c", SEED],
-        cwd=ROOT,
-        env=_environment(database=database),
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    seeded = _run([PYTHON, "-c", SEED], database=database)
     made = []
 
     def start(*, redis_url=None):
@@ -243,7 +243,7 @@ def machines(migrated_database, object_store, bucket, tmp_path):
             tmp_path=tmp_path,
             redis_url=redis_url,
         )
-        group.seed = json.loads(seeded.stdout.strip().splitlines()[-1])
+        group.seed = json.loads(seeded.strip().splitlines()[-1])
         made.append(group)
         return group
 
