@@ -5,6 +5,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django import template
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext as _
 
 from portal.programme import calendar
 from portal.programme.citations import cite as cite_section
@@ -108,3 +109,49 @@ def get_item(mapping, key):
         return None
     value = mapping.get(key)
     return mapping.get(str(key)) if value is None else value
+
+
+def _chart_number(value):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def chart_summary(chart):
+    """A chart's numbers in one or two sentences, for the people who cannot see it (WCAG
+    1.1.1): per series, its highest and lowest values and where they are."""
+    labels = [str(label) for label in (chart or {}).get("labels", [])]
+    sentences = []
+    for dataset in (chart or {}).get("datasets", []):
+        points = [
+            (labels[i] if i < len(labels) else str(i + 1), value)
+            for i, value in enumerate(dataset.get("data", []))
+            if isinstance(value, int | float)
+        ]
+        name = str(dataset.get("label", ""))
+        if not points:
+            sentences.append(_("%(series)s: no values yet.") % {"series": name})
+            continue
+        high = max(points, key=lambda point: point[1])
+        low = min(points, key=lambda point: point[1])
+        if len(points) == 1 or high[1] == low[1]:
+            sentences.append(
+                _("%(series)s: %(value)s in each of %(count)s.")
+                % {"series": name, "value": _chart_number(high[1]), "count": len(points)}
+                if len(points) > 1
+                else _("%(series)s: %(label)s %(value)s.")
+                % {"series": name, "label": high[0], "value": _chart_number(high[1])}
+            )
+            continue
+        sentences.append(
+            _("%(series)s: highest %(high_label)s (%(high)s), lowest %(low_label)s (%(low)s).")
+            % {
+                "series": name,
+                "high_label": high[0],
+                "high": _chart_number(high[1]),
+                "low_label": low[0],
+                "low": _chart_number(low[1]),
+            }
+        )
+    return " ".join(sentences)
