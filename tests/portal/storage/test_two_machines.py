@@ -4,8 +4,9 @@ against one database and one S3 bucket (moto's server). A file uploaded through 
 server is downloaded through the other; a document asked for on one is made by whichever
 process takes it and downloaded from the other.
 
-The processes share a SQLite file here (the test database of pytest-django lives in memory);
-with PostgreSQL the set-up is the same, as the README's "Several machines" shows.
+The processes share a database of their own: on PostgreSQL when ``DATABASE_URL`` names one
+(as in CI; a database made from a migrated template and dropped afterwards), else a SQLite
+file.
 """
 
 import json
@@ -60,12 +61,67 @@ print(json.dumps({"school": school.code, "plan": plan.pk, "username": coordinato
 """
 
 
+class Database:
+    """The machines' shared database: its URL, and a way for the test to read a row."""
+
+    def __init__(self, url):
+        self.url = url
+        self.postgres = url.startswith(("postgres://", "postgresql://"))
+
+    def with_name(self, name):
+        return Database(urlunsplit(urlsplit(self.url)._replace(path=f"/{name}")))
+
+    @property
+    def name(self):
+        return urlsplit(self.url).path[1:]  # sqlite:////tmp/x → /tmp/x
+
+    def row(self, sql, *params):
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.url) as db:
+                return db.execute(sql, params).fetchone()
+        with closing(sqlite3.connect(self.name, timeout=20)) as db:
+            return db.execute(sql.replace("%s", "?"), params).fetchone()
+
+    def admin(self, statement):
+        """CREATE or DROP DATABASE, from the database ``DATABASE_URL`` names."""
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as db:
+            db.execute(statement)
+
+
 @pytest.fixture(scope="module")
 def migrated_database(tmp_path_factory):
-    """One migrated SQLite file, copied for each set of machines."""
+    """One migrated database, copied for each set of machines."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        template = Database(url).with_name(f"portal_storage_template_{uuid.uuid4().hex[:8]}")
+        template.admin(f'CREATE DATABASE "{template.name}"')
+        try:
+            _run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], database=template)
+            yield template
+        finally:
+            template.admin(f'DROP DATABASE IF EXISTS "{template.name}" WITH (FORCE)')
+        return
     path = tmp_path_factory.mktemp("two-machines") / "template.sqlite3"
-    _run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], database=path)
-    return path
+    template = Database(f"sqlite:///{path}")
+    _run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], database=template)
+    yield template
+
+
+@pytest.fixture
+def shared_database(migrated_database, tmp_path):
+    if migrated_database.postgres:
+        database = migrated_database.with_name(f"portal_storage_{uuid.uuid4().hex[:8]}")
+        database.admin(f'CREATE DATABASE "{database.name}" TEMPLATE "{migrated_database.name}"')
+        yield database
+        database.admin(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
+    else:
+        path = tmp_path / "portal.sqlite3"
+        shutil.copy(migrated_database.name, path)
+        yield Database(f"sqlite:///{path}")
 
 
 def _run(command, *, database):
@@ -90,7 +146,7 @@ def _environment(*, database, extra=None):
     }
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database.url,
         PYTHONUNBUFFERED="1",
     )
     env.update(extra or {})
@@ -219,17 +275,15 @@ class Machines:
             self.stop_process(process)
 
     def row(self, sql, *params):
-        with closing(sqlite3.connect(self.database, timeout=20)) as db:
-            return db.execute(sql, params).fetchone()
+        return self.database.row(sql, *params)
 
     def local_files(self):
         return sorted(str(p) for folder in self.local_folders for p in folder.rglob("*"))
 
 
 @pytest.fixture
-def machines(migrated_database, object_store, bucket, tmp_path):
-    database = tmp_path / "portal.sqlite3"
-    shutil.copy(migrated_database, database)
+def machines(shared_database, object_store, bucket, tmp_path):
+    database = shared_database
     name, client = bucket
     seeded = _run([PYTHON, "-c", SEED], database=database)
     made = []
@@ -286,12 +340,12 @@ def _wait_done(group, document_id):
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         status, name = group.row(
-            "SELECT status, file FROM documents_generateddocument WHERE id = ?", document_id
+            "SELECT status, file FROM documents_generateddocument WHERE id = %s", document_id
         )
         if status == "done":
             return name
         assert status != "failed", group.row(
-            "SELECT error FROM documents_generateddocument WHERE id = ?", document_id
+            "SELECT error FROM documents_generateddocument WHERE id = %s", document_id
         )
         time.sleep(0.5)
     logs = "\n".join(group.log(p) for p in group.processes)
@@ -317,7 +371,7 @@ def _round_trips(group):
     )
     assert response.status_code == 302, response.text[:2000]
     attachment_id, attachment_key = group.row(
-        "SELECT id, file FROM applications_planattachment WHERE plan_id = ?", seed["plan"]
+        "SELECT id, file FROM applications_planattachment WHERE plan_id = %s", seed["plan"]
     )
     assert read(group.client, group.bucket, attachment_key) == content
     download = reverse("applications:attachment_download", args=[seed["plan"], attachment_id])
