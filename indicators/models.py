@@ -589,30 +589,6 @@ class ValueEvidence(models.Model):
         return self.original_name
 
 
-class ValueUpload(models.Model):
-    """An Excel file of a year's values, read and waiting for the school to confirm: nothing
-    is saved to the values until it is applied (IND-3)."""
-
-    report = models.ForeignKey(
-        YearReport, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("report")
-    )
-    original_name = models.CharField(_("file name"), max_length=200)
-    rows = models.JSONField(_("rows read"), default=list)
-    errors = models.JSONField(_("row errors"), default=list)
-    report_revision = models.PositiveIntegerField(_("report revision when read"))
-    uploaded_by = actor_field(_("uploaded by"), required=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("values upload")
-        verbose_name_plural = _("values uploads")
-        ordering = ["report_id", "-uploaded_at"]
-
-    def __str__(self):
-        return self.original_name
-
-
 class ReminderSent(models.Model):
     """A reminder e-mailed to a school before a reporting window closes, kept so that the
     scheduled job sends each reminder once."""

@@ -17,6 +17,7 @@ def setup() -> None:
     from .labels import AUDIT_LABELS
 
     register(AUDIT_LABELS)
+    _register_import()
     register_nav(nav_items, order=55)
     register_home(home_sections, order=55)
     # Once a day at 09:00 Taipei; a second run the same day sends nothing twice.
@@ -24,4 +25,21 @@ def setup() -> None:
         "indicators-value-reminders",
         "indicators.values.tasks.send_value_reminders",
         crontab(hour=9, minute=0),
+    )
+
+
+def _register_import() -> None:
+    """An uploaded template is read and applied as a ``portal.imports`` job."""
+    from portal.imports.registry import ImportKind, register
+
+    from . import excel, services
+
+    register(
+        ImportKind(
+            key=excel.KIND,
+            read=services.values_import_read,
+            apply=services.values_import_apply,
+            max_rows=excel.MAX_ROWS,
+            max_bytes=excel.MAX_BYTES,
+        )
     )

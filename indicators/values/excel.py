@@ -8,14 +8,13 @@ upload over a colleague's later edits is refused rather than silently undoing th
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal.schools.tables import TableError, read_table, require_headers
+from portal.imports.reading import Table, require_headers
 from portal.spreadsheets import workbook_bytes
 
 from .cleaning import clean_value, parse_number
@@ -41,6 +40,8 @@ REQUIRED = [KEY, "分子", "分母", "數值", "說明"]
 #: A template has at most a few hundred rows; more is not a template of this portal.
 MAX_ROWS = 1000
 MAX_BYTES = 2 * 1024 * 1024
+#: The import kind (``portal.imports``) of an uploaded template.
+KIND = "indicator_values"
 
 
 def _plain(number):
@@ -125,31 +126,6 @@ def template_bytes(*, school, year, rows, fingerprint: str) -> bytes:
     return workbook_bytes(workbook)
 
 
-def workbook_marker(upload) -> dict:
-    """The hidden sheet's school, year and fingerprint, if the workbook has one."""
-    from openpyxl import load_workbook
-
-    if not (getattr(upload, "name", "") or "").lower().endswith(".xlsx"):
-        return {}
-    if (getattr(upload, "size", 0) or 0) > MAX_BYTES:
-        return {}  # never read into memory: reading the table refuses it by its size
-    # Read a copy: openpyxl closes the file it is given, and the table is read after.
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        return {}
-    if "portal" not in workbook.sheetnames:
-        return {}
-    return {
-        str(row[0]): row[1]
-        for row in workbook["portal"].iter_rows(values_only=True)
-        if row and row[0]
-    }
-
-
 @dataclass
 class ParsedRow:
     number: int  # the row in the workbook
@@ -182,17 +158,13 @@ def _same(a, b) -> bool:
     return Decimal(a) == Decimal(b)
 
 
-def parse_upload(upload, rows) -> ParsedUpload:
-    """Read an uploaded template against ``rows`` (the year's ValueRows, by key).
-
-    Every row is checked like a value typed on the page; a blank row changes nothing.
+def parse_table(table: Table, rows) -> ParsedUpload:
+    """Check the rows read from an uploaded template against ``rows`` (the year's ValueRows,
+    by key). Every row is checked like a value typed on the page; a blank row changes nothing.
     Raises ``TableError`` when the file is not a table of this template at all."""
     by_key = {row.key: row for row in rows}
-    marker = workbook_marker(upload)
-    table = read_table(upload, max_bytes=MAX_BYTES)
+    marker = table.marker
     require_headers(table, REQUIRED)
-    if len(table.rows) > MAX_ROWS:
-        raise TableError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
     parsed = []
     seen = set()
     for record in table.rows:

@@ -34,7 +34,6 @@ from ..models import (
     ReminderSent,
     ReportingWindow,
     ValueEvidence,
-    ValueUpload,
     YearReport,
     YearReportEvent,
     YearValue,
@@ -565,20 +564,25 @@ def report_reopen(*, report: YearReport, by, comment: str) -> YearReport:
 # --- The Excel template, uploaded back -----------------------------------------------------
 
 
-def upload_read(*, report: YearReport, upload, rows, by) -> ValueUpload:
-    """Read an uploaded template and keep what it would change: nothing is saved to the values
-    until the upload is applied. ``rows`` are the report's ValueRows."""
-    from .excel import parse_upload
+def values_import_read(job, table) -> tuple[list[dict], list[dict]]:
+    """Check an uploaded template (the ``portal.imports`` job's rows) and keep what it would
+    change: nothing is saved to the values until the job is applied. Raises ``TableError``
+    for a template of another school or year."""
+    from portal.imports.reading import TableError
 
-    if not by.has_perm("indicators.edit_values", report.school):
-        raise ValuesError(_("Only a coordinator of this school can upload its values."))
-    parsed = parse_upload(upload, rows)
+    from . import selectors
+    from .excel import parse_table
+
+    report = job.target
+    if not job.uploaded_by.has_perm("indicators.edit_values", report.school):
+        raise TableError(_("Only a coordinator of this school can upload its values."))
+    parsed = parse_table(table, selectors.report_rows(report.plan, report.academic_year, report))
     marker = parsed.marker
     if marker and (
         str(marker.get("school")) != report.school.code
         or str(marker.get("year")) != str(report.academic_year)
     ):
-        raise ValuesError(
+        raise TableError(
             _("This workbook is the template of another school or year: %(school)s, %(year)s.")
             % {"school": marker.get("school"), "year": marker.get("year")}
         )
@@ -601,28 +605,19 @@ def upload_read(*, report: YearReport, upload, rows, by) -> ValueUpload:
         for r in parsed.changes
     ]
     errors = [
-        {"row": r.number, "name": r.name, "typed": r.typed, "errors": [str(e) for e in r.errors]}
+        {
+            "row": r.number,
+            "label": " ".join(v for v in (r.key, r.name) if v),
+            "typed": r.typed,
+            "messages": [str(e) for e in r.errors],
+        }
         for r in parsed.errors
     ]
     fingerprint = marker.get("fingerprint")
-    revision = int(fingerprint) if str(fingerprint or "").isdigit() else report.revision
-    with transaction.atomic():
-        stored = ValueUpload.objects.create(
-            report=report,
-            original_name=(getattr(upload, "name", "") or "")[-200:],
-            rows=changes,
-            errors=errors,
-            report_revision=revision,
-            uploaded_by=by,
-        )
-        audit_record(
-            actor=by,
-            action="indicators.upload.read",
-            target=report,
-            school=report.school,
-            after={"file": stored.original_name, "changes": len(changes), "errors": len(errors)},
-        )
-    return stored
+    job.params["report_revision"] = (
+        int(fingerprint) if str(fingerprint or "").isdigit() else report.revision
+    )
+    return changes, errors
 
 
 def _text(number) -> str:
@@ -630,20 +625,18 @@ def _text(number) -> str:
     return "" if number is None else format(number.normalize(), "f")
 
 
-def upload_apply(*, upload: ValueUpload, by) -> int:
-    """Apply a read upload: every change or none. Refused when it has errors, was applied
-    already, or the values changed since the template was made (someone saved in between)."""
-    report = upload.report
+def values_import_apply(job, by) -> str:
+    """Apply a read upload (``portal.imports`` calls it in its transaction, once the job is
+    checked): every change or none. Refused when the values changed since the template was
+    made (someone saved in between)."""
+    from portal.imports.services import ImportRefused
+
+    report = job.target
     if not by.has_perm("indicators.edit_values", report.school):
-        raise ValuesError(_("Only a coordinator of this school can upload its values."))
-    with transaction.atomic():
-        upload = ValueUpload.objects.select_for_update().get(pk=upload.pk)
-        if upload.applied_at is not None:
-            raise ValuesError(_("This upload was applied already."))
-        if upload.errors:
-            raise ValuesError(_("An upload with errors cannot be applied: correct the file first."))
+        raise ImportRefused(_("Only a coordinator of this school can upload its values."))
+    try:
         report = _require_editable(report)
-        if report.revision != upload.report_revision:
+        if report.revision != job.params.get("report_revision"):
             raise ValuesError(
                 _(
                     "The values have changed since this workbook was made (someone saved in the "
@@ -654,10 +647,10 @@ def upload_apply(*, upload: ValueUpload, by) -> int:
         indicators = {
             p.pk: p
             for p in PlanIndicator.objects.filter(
-                plan=report.plan_id, pk__in=[r["plan_indicator"] for r in upload.rows]
+                plan=report.plan_id, pk__in=[r["plan_indicator"] for r in job.rows]
             ).select_related("indicator")
         }
-        for row in upload.rows:
+        for row in job.rows:
             plan_indicator = indicators.get(row["plan_indicator"])
             if plan_indicator is None or plan_indicator.not_applicable:
                 raise ValuesError(_("This indicator has no target in the plan of this report."))
@@ -670,16 +663,18 @@ def upload_apply(*, upload: ValueUpload, by) -> int:
                 note=row["note"],
             )
             _store(report, plan_indicator, cleaned, revision=None, by=by)
-        upload.applied_at = timezone.now()
-        upload.save(update_fields=["applied_at"])
-        audit_record(
-            actor=by,
-            action="indicators.upload.apply",
-            target=report,
-            school=report.school,
-            after={"file": upload.original_name, "changes": len(upload.rows)},
-        )
-    return len(upload.rows)
+    except ValuesError as exc:
+        raise ImportRefused(str(exc)) from exc
+    except ValidationError as exc:
+        raise ImportRefused("；".join(exc.messages)) from exc
+    audit_record(
+        actor=by,
+        action="indicators.upload.apply",
+        target=report,
+        school=report.school,
+        after={"file": job.file_name, "changes": len(job.rows)},
+    )
+    return _("%(n)s values were saved from the workbook.") % {"n": len(job.rows)}
 
 
 # --- Reminders -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,14 +19,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import require
+from portal.imports.models import ImportJob
+from portal.imports.services import ImportRefused, import_start
+from portal.imports.views import job_page
 from portal.programme import calendar
 from portal.schools.models import School
-from portal.schools.tables import TableError
 from portal.spreadsheets import xlsx_response
 
 from ..attainment import judge
 from ..enums import REPORT_EDITABLE, ReportStatus
-from ..models import PlanIndicator, ReportingWindow, ValueEvidence, ValueUpload
+from ..models import PlanIndicator, ReportingWindow, ValueEvidence, YearReport
 from . import access, charts, excel, selectors, services
 from .downloads import table_response
 from .forms import CommentForm, EvidenceForm, UploadForm, ValueForm
@@ -514,6 +517,8 @@ def template_download(request, code, year):
 
 
 def upload(request, code, year):
+    """The upload only keeps the file and queues its reading (a Celery job); the preview page
+    follows it, then lists what would change."""
     page = get_report(request, code, year)
     require(request, "indicators.edit_values", page.school)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -524,16 +529,13 @@ def upload(request, code, year):
             )
             if not _can_edit(request, get_report(request, code, year)):
                 raise services.ValuesError(_("The values of this year cannot be changed now."))
-            rows = selectors.report_rows(page.plan, year, report)
-            stored = services.upload_read(
-                report=report, upload=form.cleaned_data["file"], rows=rows, by=request.user
+            job = import_start(
+                kind=excel.KIND, upload=form.cleaned_data["file"], by=request.user, target=report
             )
-        except TableError as exc:
-            form.add_error("file", str(exc))
-        except services.ValuesError as exc:
+        except (ImportRefused, services.ValuesError) as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("indicators:values_upload_preview", code, year, stored.pk)
+            return redirect("indicators:values_upload_preview", code, year, job.pk)
     return render(
         request,
         "indicators/values/upload.html",
@@ -546,27 +548,25 @@ def upload_preview(request, code, year, pk):
     require(request, "indicators.edit_values", page.school)
     if page.report is None:
         raise Http404
-    stored = get_object_or_404(ValueUpload, pk=pk, report=page.report)
-    if request.method == "POST":
-        if request.POST.get("discard"):
-            messages.info(request, _("The upload was discarded; nothing was saved."))
-            return redirect("indicators:values_report", code, year)
-        try:
-            count = services.upload_apply(upload=stored, by=request.user)
-        except services.ValuesError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("%(n)s values were saved from the workbook.") % {"n": count}
-            )
-            return redirect("indicators:values_report", code, year)
-    return render(
+    job = get_object_or_404(
+        ImportJob,
+        pk=pk,
+        kind=excel.KIND,
+        target_type=ContentType.objects.get_for_model(YearReport),
+        target_id=page.report.pk,
+    )
+    return job_page(
         request,
-        "indicators/values/upload_preview.html",
-        {"page": page, "school": page.school, "year": year, "upload": stored},
+        job,
+        template="indicators/values/upload_preview.html",
+        context={
+            "page": page,
+            "school": page.school,
+            "year": year,
+            "preview_template": "indicators/values/_upload_changes.html",
+        },
+        can_apply=True,
+        done_url=reverse("indicators:values_report", args=[code, year]),
     )
 
 

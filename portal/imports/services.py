@@ -32,6 +32,16 @@ class ImportRefused(Exception):
     """The import cannot go on; the message is for the user and nothing was changed."""
 
 
+class RowsChanged(ImportRefused):
+    """Rows valid when the file was read are not valid any more (the data changed since):
+    nothing is applied, and the job shows the rows as they are checked now."""
+
+    def __init__(self, message: str, *, rows: list, errors: list):
+        super().__init__(message)
+        self.rows = rows
+        self.errors = errors
+
+
 def import_start(*, kind: str, upload, by, target=None, params: dict | None = None) -> ImportJob:
     """Keep the uploaded file and queue its reading. Refuses, before storing anything, a file
     that is too large or not a spreadsheet."""
@@ -47,7 +57,8 @@ def import_start(*, kind: str, upload, by, target=None, params: dict | None = No
             kind=kind,
             file_name=name,
             size=upload.size,
-            params=params or {},
+            # Row errors are written in the language of the person who uploaded the file.
+            params={**(params or {}), "language": translation.get_language()},
             uploaded_by=by,
         )
         if target is not None:
@@ -103,7 +114,7 @@ def import_read(*, job_id: int) -> ImportJob | None:
         job.save(update_fields=["status", "rows_read"])
     spec = registry.get(job.kind)
     progress = ImportJob.objects.filter(pk=job.pk)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
         try:
             check_size(job.file.size, spec.byte_cap)
             with job.file.open("rb") as file:
@@ -162,26 +173,34 @@ def import_fail(*, job_id: int, message: str) -> None:
 def import_apply(*, job: ImportJob, by) -> str:
     """Apply a read import: every row or none, checked again by its kind."""
     spec = registry.get(job.kind)
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != JobStatus.READY:
-            raise ImportRefused(_("This import has already been applied or discarded."))
-        if job.error_count:
-            raise ImportRefused(_("An import with errors cannot be applied: fix the file first."))
-        if not job.rows:
-            raise ImportRefused(_("The file has no rows to import."))
-        message = spec.apply(job, by)
-        job.status = JobStatus.APPLIED
-        job.applied_at = timezone.now()
-        job.save(update_fields=["status", "applied_at"])
-        audit_record(
-            actor=by,
-            action="import.apply",
-            target=job,
-            school=school_of(job.target) if job.target_id else None,
-            after={"kind": job.kind, "rows": len(job.rows)},
-            note=job.file_name,
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status != JobStatus.READY:
+                raise ImportRefused(_("This import has already been applied or discarded."))
+            if job.error_count:
+                raise ImportRefused(
+                    _("An import with errors cannot be applied: fix the file first.")
+                )
+            if not job.rows:
+                raise ImportRefused(_("The file has no rows to import."))
+            message = spec.apply(job, by)
+            job.status = JobStatus.APPLIED
+            job.applied_at = timezone.now()
+            job.save(update_fields=["status", "applied_at", "params"])
+            audit_record(
+                actor=by,
+                action="import.apply",
+                target=job,
+                school=school_of(job.target) if job.target_id else None,
+                after={"kind": job.kind, "rows": len(job.rows), **job.params.get("counts", {})},
+                note=job.file_name,
+            )
+    except RowsChanged as exc:
+        ImportJob.objects.filter(pk=job.pk, status=JobStatus.READY).update(
+            rows=exc.rows, errors=exc.errors, error_count=len(exc.errors)
         )
+        raise
     return message
 
 

@@ -8,4 +8,6 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools and evaluations")
 
     def ready(self):
-        from . import reports  # noqa: F401  (registers the school profile PDF)
+        from . import imports, reports  # noqa: F401  (registers the school profile PDF)
+
+        imports.register_kinds()

@@ -7,17 +7,6 @@ class Ownership(models.TextChoices):
     PRIVATE = "private", _("Private")
 
 
-class ImportKind(models.TextChoices):
-    SCHOOLS = "schools", _("School directory")
-    EVALUATION_SCORES = "evaluation_scores", _("Evaluation scores")
-
-
-class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", _("Awaiting confirmation")
-    APPLIED = "applied", _("Applied")
-    DISCARDED = "discarded", _("Discarded")
-
-
 class RowAction(models.TextChoices):
     CREATE = "create", _("New")
     UPDATE = "update", _("Update")

@@ -8,9 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.fields import actor_field
-
-from .enums import ImportKind, ImportStatus, Ownership
+from .enums import Ownership
 
 school_code_validator = RegexValidator(
     r"^[A-Za-z0-9]{6}$", _("A school code is exactly 6 letters or digits.")
@@ -222,42 +220,3 @@ class ItemScore(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.score}"
-
-
-class ImportBatch(models.Model):
-    """An uploaded file, parsed and shown for review before anything changes.
-
-    The rows and their errors are kept as parsed; applying re-validates them and
-    changes everything or nothing.
-    """
-
-    kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
-    )
-    file_name = models.CharField(_("file name"), max_length=255)
-    cycle = models.ForeignKey(
-        EvaluationCycle,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="imports",
-        verbose_name=_("evaluation cycle"),
-    )
-    rows = models.JSONField(_("rows"), default=list)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
-    uploaded_by = actor_field(_("uploaded by"), required=True)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.file_name
-
-    @property
-    def can_apply(self):
-        return bool(self.status == ImportStatus.PREVIEWED and self.error_count == 0 and self.rows)

@@ -5,27 +5,25 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.services import audit_record, snapshot
+from portal.imports.reading import Table, TableError, require_headers
+from portal.imports.services import RowsChanged
 
 from .constants import EVALUATION_ITEMS
-from .enums import ImportKind, ImportStatus, Ownership, RowAction
+from .enums import Ownership, RowAction
 from .models import (
     County,
     EvaluationCycle,
     EvaluationItem,
-    ImportBatch,
     ItemScore,
     School,
     SchoolEvaluation,
 )
-from .tables import Table, TableError, read_table, require_headers
 
 SCHOOL_FIELDS = (
     "code",
@@ -49,8 +47,11 @@ DIRECTORY_REQUIRED = ["代碼", "學校名稱", "公/私立", "縣市名稱"]
 TWO_PLACES = Decimal("0.01")
 
 
-class ImportApplyError(Exception):
-    """An import can no longer be applied as previewed; nothing was changed."""
+#: The import kinds (``portal.imports``) of the directory and of a cycle's scores.
+SCHOOLS_KIND = "schools"
+SCORES_KIND = "evaluation_scores"
+#: The directory has about 500 schools; a cycle's scores one row per school.
+IMPORT_MAX_ROWS = 3000
 
 
 # --- Schools ----------------------------------------------------------------
@@ -199,58 +200,37 @@ def _validate_school_rows(table_rows: list[dict]) -> list[dict]:
     return rows
 
 
-def schools_import_preview(*, upload, by) -> ImportBatch:
-    """Parse a school directory file and keep it for review (SCH-1). Changes no school."""
-    table = read_table(upload, max_bytes=settings.IMPORT_MAX_BYTES)
+def _row_errors(rows: list[dict]) -> list[dict]:
+    return [
+        {"row": r["row"], "label": " ".join(v for v in (r["code"], r["name"]) if v),
+         "messages": r["errors"]}
+        for r in rows
+        if r["errors"]
+    ]  # fmt: skip
+
+
+def schools_import_read(job, table: Table) -> tuple[list[dict], list[dict]]:
+    """Check a school directory file, row by row, for review (SCH-1). Changes no school."""
     require_headers(table, DIRECTORY_REQUIRED)
     if not table.rows:
         raise TableError(_("The file has a header but no rows."))
     rows = _validate_school_rows(table.rows)
-    return ImportBatch.objects.create(
-        kind=ImportKind.SCHOOLS,
-        file_name=getattr(upload, "name", "")[:255],
-        rows=rows,
-        error_count=sum(1 for r in rows if r["errors"]),
-        uploaded_by=by,
-    )
+    return rows, _row_errors(rows)
 
 
-def _check_batch(batch: ImportBatch, kind: str) -> ImportBatch:
-    """Refuse an import of another kind, one already applied or discarded, or one with errors.
-
-    Checked before re-validating too, so that a file with errors is refused as such and
-    its preview is not rewritten.
-    """
-    if batch.kind != kind:
-        raise ImportApplyError(_("This is not an import of that kind."))
-    if batch.status != ImportStatus.PREVIEWED:
-        raise ImportApplyError(_("This import has already been applied or discarded."))
-    if batch.error_count:
-        raise ImportApplyError(_("An import with errors cannot be applied: fix the file first."))
-    return batch
+def _recheck(rows: list[dict]) -> None:
+    """Refuse to apply when rows that were valid when read are not valid any more."""
+    if any(r["errors"] for r in rows):
+        raise RowsChanged(
+            _("The data changed since the preview and some rows are no longer valid."),
+            rows=rows,
+            errors=_row_errors(rows),
+        )
 
 
-def _lock_batch(batch: ImportBatch, kind: str) -> ImportBatch:
-    return _check_batch(ImportBatch.objects.select_for_update().get(pk=batch.pk), kind)
-
-
-def _recheck(batch: ImportBatch, rows: list[dict]) -> None:
-    """Refuse to apply when rows that were valid at preview are not valid any more."""
-    if not any(r["errors"] for r in rows):
-        return
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        batch.rows = rows
-        batch.error_count = sum(1 for r in rows if r["errors"])
-        batch.save(update_fields=["rows", "error_count"])
-    raise ImportApplyError(
-        _("The data changed since the preview and some rows are no longer valid.")
-    )
-
-
-def schools_import_apply(*, batch: ImportBatch, by) -> dict[str, int]:
-    """Apply a previewed directory import: every row or none."""
-    batch = _check_batch(ImportBatch.objects.get(pk=batch.pk), ImportKind.SCHOOLS)
+def schools_import_apply(*, job, by) -> dict[str, int]:
+    """Apply a read directory import (``portal.imports`` calls it, in its transaction, once
+    the job is checked): every row or none."""
     records = [
         {
             "_row": r["row"],
@@ -263,60 +243,43 @@ def schools_import_apply(*, batch: ImportBatch, by) -> dict[str, int]:
             "電話": r["phone"],
             "網址": r["website"],
         }
-        for r in batch.rows
+        for r in job.rows
     ]
     rows = _validate_school_rows(records)
-    _recheck(batch, rows)
-    with transaction.atomic():
-        batch = _lock_batch(batch, ImportKind.SCHOOLS)
-        counties = {c.pk: c for c in County.objects.all()}
-        existing = {s.code: s for s in School.objects.select_for_update()}
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        for row in rows:
-            county = counties[row["county"]]
-            school = existing.get(row["code"])
-            is_new = school is None
-            if is_new:
-                school = School(code=row["code"], district_id=county.default_district_id)
-            before = None if is_new else snapshot(school, SCHOOL_FIELDS)
-            school.name = row["name"]
-            school.ownership = row["ownership"]
-            school.county = county
-            school.address = row["address"]
-            school.phone = row["phone"]
-            school.website = row["website"]
-            after = snapshot(school, SCHOOL_FIELDS)
-            if before == after:
-                counts["unchanged"] += 1
-                continue
-            school.save()
-            counts["created" if is_new else "updated"] += 1
-            audit_record(
-                actor=by,
-                action="school.import.create" if is_new else "school.import.update",
-                target=school,
-                school=school,
-                before=before,
-                after=after,
-                note=batch.file_name,
-            )
-        batch.status = ImportStatus.APPLIED
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "applied_at"])
+    _recheck(rows)
+    counties = {c.pk: c for c in County.objects.all()}
+    existing = {s.code: s for s in School.objects.select_for_update()}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in rows:
+        county = counties[row["county"]]
+        school = existing.get(row["code"])
+        is_new = school is None
+        if is_new:
+            school = School(code=row["code"], district_id=county.default_district_id)
+        before = None if is_new else snapshot(school, SCHOOL_FIELDS)
+        school.name = row["name"]
+        school.ownership = row["ownership"]
+        school.county = county
+        school.address = row["address"]
+        school.phone = row["phone"]
+        school.website = row["website"]
+        after = snapshot(school, SCHOOL_FIELDS)
+        if before == after:
+            counts["unchanged"] += 1
+            continue
+        school.save()
+        counts["created" if is_new else "updated"] += 1
         audit_record(
-            actor=by, action="import.apply", target=batch, after=counts, note=batch.file_name
+            actor=by,
+            action="school.import.create" if is_new else "school.import.update",
+            target=school,
+            school=school,
+            before=before,
+            after=after,
+            note=job.file_name,
         )
+    job.params["counts"] = counts
     return counts
-
-
-def import_discard(*, batch: ImportBatch, by) -> None:
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportStatus.PREVIEWED:
-            raise ImportApplyError(_("This import has already been applied or discarded."))
-        batch.status = ImportStatus.DISCARDED
-        batch.save(update_fields=["status"])
-        audit_record(actor=by, action="import.discard", target=batch, note=batch.file_name)
 
 
 # --- Evaluation cycles and scores --------------------------------------------------
@@ -516,27 +479,20 @@ def _validate_score_rows(cycle: EvaluationCycle, table: Table) -> list[dict]:
     return rows
 
 
-def scores_import_preview(*, cycle: EvaluationCycle, upload, by) -> ImportBatch:
-    """Parse a cycle's scores file and keep it for review (ELIG-2, EVAL-1). Changes nothing."""
-    table = read_table(upload, max_bytes=settings.IMPORT_MAX_BYTES)
+def scores_import_read(job, table: Table) -> tuple[list[dict], list[dict]]:
+    """Check a cycle's scores file for review (ELIG-2, EVAL-1). Changes nothing."""
+    cycle = job.target
     require_headers(table, ["代碼", *[i.name for i in cycle.items.order_by("number")]])
     if not table.rows:
         raise TableError(_("The file has a header but no rows."))
     rows = _validate_score_rows(cycle, table)
-    return ImportBatch.objects.create(
-        kind=ImportKind.EVALUATION_SCORES,
-        cycle=cycle,
-        file_name=getattr(upload, "name", "")[:255],
-        rows=rows,
-        error_count=sum(1 for r in rows if r["errors"]),
-        uploaded_by=by,
-    )
+    return rows, _row_errors(rows)
 
 
-def scores_import_apply(*, batch: ImportBatch, by) -> dict[str, int]:
-    """Apply a previewed scores import: every row or none."""
-    batch = _check_batch(ImportBatch.objects.get(pk=batch.pk), ImportKind.EVALUATION_SCORES)
-    cycle = batch.cycle
+def scores_import_apply(*, job, by) -> dict[str, int]:
+    """Apply a read scores import (``portal.imports`` calls it, in its transaction, once the
+    job is checked): every row or none."""
+    cycle = job.target
     items = list(cycle.items.order_by("number"))
     table = Table(
         headers=["代碼", *[i.name for i in items]],
@@ -546,31 +502,24 @@ def scores_import_apply(*, batch: ImportBatch, by) -> dict[str, int]:
                 "代碼": r["code"],
                 **{i.name: r["scores"].get(str(i.number), "") for i in items},
             }
-            for r in batch.rows
+            for r in job.rows
         ],
     )
     rows = _validate_score_rows(cycle, table)
-    _recheck(batch, rows)
-    with transaction.atomic():
-        batch = _lock_batch(batch, ImportKind.EVALUATION_SCORES)
-        schools = {s.code: s for s in School.objects.filter(code__in=[r["code"] for r in rows])}
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        for row in rows:
-            if row["action"] == RowAction.UNCHANGED:
-                counts["unchanged"] += 1
-                continue
-            evaluation_set_scores(
-                cycle=cycle,
-                school=schools[row["code"]],
-                scores={int(k): Decimal(v) for k, v in row["scores"].items()},
-                by=by,
-                note=batch.file_name,
-            )
-            counts["created" if row["action"] == RowAction.CREATE else "updated"] += 1
-        batch.status = ImportStatus.APPLIED
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "applied_at"])
-        audit_record(
-            actor=by, action="import.apply", target=batch, after=counts, note=batch.file_name
+    _recheck(rows)
+    schools = {s.code: s for s in School.objects.filter(code__in=[r["code"] for r in rows])}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in rows:
+        if row["action"] == RowAction.UNCHANGED:
+            counts["unchanged"] += 1
+            continue
+        evaluation_set_scores(
+            cycle=cycle,
+            school=schools[row["code"]],
+            scores={int(k): Decimal(v) for k, v in row["scores"].items()},
+            by=by,
+            note=job.file_name,
         )
+        counts["created" if row["action"] == RowAction.CREATE else "updated"] += 1
+    job.params["counts"] = counts
     return counts

@@ -1,21 +1,25 @@
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import paginate, require, visible_or_404
 from portal.documents.selectors import documents_for
+from portal.imports.models import ImportJob
+from portal.imports.services import ImportRefused, import_start
+from portal.imports.views import job_page
 from portal.registry import school_panels
 
 from . import selectors, services
 from .constants import EVALUATION_ITEMS
-from .enums import ImportKind, ImportStatus
 from .forms import CycleForm, SchoolFilter, SchoolForm, ScoresForm, UploadForm
-from .models import EvaluationCycle, ImportBatch, School
-from .tables import TableError
+from .models import EvaluationCycle, School
 
 
 def school_list(request):
@@ -111,26 +115,27 @@ def school_edit(request, code):
 
 
 def school_import(request):
+    """The upload only keeps the file and queues its reading; the job's page follows it."""
     require(request, "schools.import_schools")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.schools_import_preview(
-                upload=form.cleaned_data["file"], by=request.user
+            job = import_start(
+                kind=services.SCHOOLS_KIND, upload=form.cleaned_data["file"], by=request.user
             )
-        except TableError as exc:
+        except ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("schools:import_preview", batch.pk)
+            return redirect("schools:import_preview", job.pk)
     return render(
         request,
         "schools/import_upload.html",
         {
             "form": form,
-            "kind": ImportKind.SCHOOLS,
             "columns": services.DIRECTORY_COLUMNS,
             "required": services.DIRECTORY_REQUIRED,
-            "recent": ImportBatch.objects.filter(kind=ImportKind.SCHOOLS).select_related(
+            "max_rows": services.IMPORT_MAX_ROWS,
+            "recent": ImportJob.objects.filter(kind=services.SCHOOLS_KIND).select_related(
                 "uploaded_by"
             )[:10],
         },
@@ -138,40 +143,32 @@ def school_import(request):
 
 
 def import_preview(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.select_related("cycle", "uploaded_by"), pk=pk)
-    perm = (
-        "schools.import_schools"
-        if batch.kind == ImportKind.SCHOOLS
-        else "schools.manage_evaluations"
+    job = get_object_or_404(
+        ImportJob.objects.select_related("uploaded_by"),
+        pk=pk,
+        kind__in=[services.SCHOOLS_KIND, services.SCORES_KIND],
     )
-    require(request, perm)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "discard":
-                services.import_discard(batch=batch, by=request.user)
-                messages.info(request, _("The import was discarded; nothing was changed."))
-            elif batch.kind == ImportKind.SCHOOLS:
-                counts = services.schools_import_apply(batch=batch, by=request.user)
-                messages.success(request, _import_summary(counts))
-            else:
-                counts = services.scores_import_apply(batch=batch, by=request.user)
-                messages.success(request, _import_summary(counts))
-        except services.ImportApplyError as exc:
-            messages.error(request, str(exc))
-        return redirect("schools:import_preview", batch.pk)
-    items = list(batch.cycle.items.order_by("number")) if batch.cycle_id else []
-    return render(
+    if job.kind == services.SCHOOLS_KIND:
+        require(request, "schools.import_schools")
+        cycle, done_url = None, reverse("schools:list")
+    else:
+        require(request, "schools.manage_evaluations")
+        if job.target_type != ContentType.objects.get_for_model(EvaluationCycle):
+            raise Http404
+        cycle = get_object_or_404(EvaluationCycle, pk=job.target_id)
+        done_url = cycle.get_absolute_url()
+    return job_page(
         request,
-        "schools/import_preview.html",
-        {"batch": batch, "items": items, "ImportStatus": ImportStatus, "ImportKind": ImportKind},
-    )
-
-
-def _import_summary(counts):
-    return (
-        _("The import was applied: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
-        % counts
+        job,
+        template="schools/import_preview.html",
+        context={
+            "cycle": cycle,
+            "items": list(cycle.items.order_by("number")) if cycle else [],
+            "preview_template": "schools/_import_rows.html",
+            "directory": job.kind == services.SCHOOLS_KIND,
+        },
+        can_apply=True,
+        done_url=done_url,
     )
 
 
@@ -256,23 +253,30 @@ def cycle_import(request, pk):
     items = list(cycle.items.order_by("number"))
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.scores_import_preview(
-                cycle=cycle, upload=form.cleaned_data["file"], by=request.user
+            job = import_start(
+                kind=services.SCORES_KIND,
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                target=cycle,
             )
-        except TableError as exc:
+        except ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("schools:import_preview", batch.pk)
+            return redirect("schools:import_preview", job.pk)
     return render(
         request,
         "schools/import_upload.html",
         {
             "form": form,
             "cycle": cycle,
-            "kind": ImportKind.EVALUATION_SCORES,
             "columns": ["代碼", "學校名稱", *[i.name for i in items], "總平均"],
             "required": ["代碼", *[i.name for i in items]],
-            "recent": ImportBatch.objects.filter(cycle=cycle).select_related("uploaded_by")[:10],
+            "max_rows": services.IMPORT_MAX_ROWS,
+            "recent": ImportJob.objects.filter(
+                kind=services.SCORES_KIND,
+                target_type=ContentType.objects.get_for_model(cycle),
+                target_id=cycle.pk,
+            ).select_related("uploaded_by")[:10],
         },
     )
 

@@ -5,12 +5,15 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.models import ValueUpload, YearValue
+from indicators.models import YearValue
 from indicators.values import services
 from portal.audit.models import AuditEntry
+from portal.imports.models import ImportJob
+from portal.imports.services import ImportRefused, import_apply
 from tests.indicators.values_builders import YEAR, open_window, plan_indicator, supported_plan
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,12 @@ def fill(workbook, values):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile("填報.xlsx", buffer.getvalue())
+
+
+def post_upload(client, school, upload):
+    """Upload; the workbook is read (the Celery job) once the upload commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url("values_upload", school.code, YEAR), {"file": upload})
 
 
 def test_template_one_row_per_indicator_with_baseline_target_and_cells_to_fill(
@@ -92,34 +101,33 @@ def test_ind3_excel_round_trip_bad_row_refused_then_corrected_and_confirmed(
         "T03": {"數值": 12},
         "T04": {"分子": 1500, "分母": 120},
     }
-    response = client.post(
-        url("values_upload", school.code, YEAR), {"file": fill(template(client, school), values)}
-    )
-    upload = ValueUpload.objects.get()
+    response = post_upload(client, school, fill(template(client, school), values))
+    upload = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("values_upload_preview", school.code, YEAR, upload.pk)
     preview = client.get(response["Location"]).content.decode()
     assert "分母不可為 0" in preview
-    assert "確認並儲存這些實際值" not in preview
+    assert "確認匯入" not in preview
     assert [e["row"] for e in upload.errors] == [3]
     assert upload.errors[0]["typed"]["denominator"] == "0"  # what was typed is shown
     assert YearValue.objects.count() == 0  # nothing saved
     refused = client.post(
-        url("values_upload_preview", school.code, YEAR, upload.pk), {"apply": "1"}
+        url("values_upload_preview", school.code, YEAR, upload.pk), {"action": "apply"}
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 302
     assert YearValue.objects.count() == 0
 
     values["T02"] = {"分子": 9, "分母": 200}
-    response = client.post(
-        url("values_upload", school.code, YEAR), {"file": fill(template(client, school), values)}
-    )
-    corrected = ValueUpload.objects.latest("pk")
+    response = post_upload(client, school, fill(template(client, school), values))
+    corrected = ImportJob.objects.latest("pk")
     assert (corrected.errors, len(corrected.rows)) == ([], 4)
     preview = client.get(response["Location"]).content.decode()
-    assert "確認並儲存這些實際值" in preview
+    assert "確認匯入" in preview
     assert YearValue.objects.count() == 0  # still nothing until confirmed
-    client.post(url("values_upload_preview", school.code, YEAR, corrected.pk), {"apply": "1"})
+    done = client.post(
+        url("values_upload_preview", school.code, YEAR, corrected.pk), {"action": "apply"}
+    )
+    assert done["Location"] == url("values_report", school.code, YEAR)
     saved = {
         v.plan_indicator.indicator.key: (str(v.numerator), str(v.denominator), str(v.value), v.note)
         for v in YearValue.objects.select_related("plan_indicator__indicator")
@@ -132,8 +140,8 @@ def test_ind3_excel_round_trip_bad_row_refused_then_corrected_and_confirmed(
     }
     assert AuditEntry.objects.filter(action="indicators.upload.apply").count() == 1
     # Applying the same upload twice is refused.
-    with pytest.raises(services.ValuesError):
-        services.upload_apply(upload=corrected, by=coordinator)
+    with pytest.raises(ImportRefused):
+        import_apply(job=corrected, by=coordinator)
 
 
 def test_upload_over_a_later_edit_is_refused(plan, school, coordinator, client_for):
@@ -147,12 +155,14 @@ def test_upload_over_a_later_edit_is_refused(plan, school, coordinator, client_f
         revision=None,
         by=coordinator,
     )
-    client.post(
-        url("values_upload", school.code, YEAR), {"file": fill(workbook, {"T03": {"數值": 14}})}
+    post_upload(client, school, fill(workbook, {"T03": {"數值": 14}}))
+    upload = ImportJob.objects.get()
+    with pytest.raises(ImportRefused) as refused:
+        import_apply(job=upload, by=coordinator)
+    assert str(refused.value) == (
+        "下載範本後實際值已有變動（其間有人儲存）。未儲存任何資料：請重新下載範本，在新範本中填寫。"
     )
-    upload = ValueUpload.objects.get()
-    with pytest.raises(services.ValuesError):
-        services.upload_apply(upload=upload, by=coordinator)
+    assert ImportJob.objects.get().status == "ready"
     assert str(YearValue.objects.get().value) == "11.0000"
 
 
@@ -165,12 +175,11 @@ def test_upload_of_another_schools_template_refused(
     supported_plan(other_school, other)
     workbook = template(client_for(other), other_school)
     client = client_for(coordinator)
-    response = client.post(
-        url("values_upload", school.code, YEAR), {"file": fill(workbook, {"T03": {"數值": 14}})}
-    )
-    assert response.status_code == 200
-    assert "其他學校或學年度的範本" in response.content.decode()
-    assert ValueUpload.objects.count() == 0
+    response = post_upload(client, school, fill(workbook, {"T03": {"數值": 14}}))
+    job = ImportJob.objects.get()
+    assert (response.status_code, job.status, job.rows) == (302, "failed", [])
+    assert "其他學校或學年度的範本" in job.message
+    assert "其他學校或學年度的範本" in client.get(response["Location"]).content.decode()
 
 
 def test_upload_refused_to_the_principal_and_other_schools(
@@ -198,20 +207,11 @@ def test_school_export_of_every_year(plan, school, coordinator, principal, clien
     assert (lower[7], lower[8], lower[9], lower[10], lower[11]) == (9, 200, 4.5, "未達成", "已送出")
 
 
-def test_an_oversized_workbook_is_refused_without_being_read_into_memory():
-    from indicators.values.excel import parse_upload, workbook_marker
-    from portal.schools.tables import TableError
+def test_an_oversized_workbook_is_refused_at_the_upload(plan, school, coordinator, client_for):
+    from indicators.values.excel import MAX_BYTES
 
-    class Huge:
-        name = "values.xlsx"
-        size = 50 * 1024 * 1024
-
-        def read(self, *args):
-            raise AssertionError("read into memory")
-
-        def seek(self, *args):
-            return 0
-
-    assert workbook_marker(Huge()) == {}
-    with pytest.raises(TableError):
-        parse_upload(Huge(), [])
+    big = SimpleUploadedFile("填報.xlsx", b"x" * (MAX_BYTES + 1))
+    response = post_upload(client_for(coordinator), school, big)
+    assert response.status_code == 200
+    assert "匯入的檔案不得超過 2.0\xa0MB" in response.content.decode()
+    assert ImportJob.objects.count() == 0

@@ -3,11 +3,13 @@ refusals kept as typed, evidence checked by content and downloaded with permissi
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from indicators.enums import ReportStatus
 from indicators.models import ValueEvidence, YearReport, YearValue
-from indicators.values import selectors, services
+from indicators.values import services
+from portal.imports.services import import_start
 from tests.factories import UserFactory, grant
 from tests.indicators.values_builders import (
     YEAR,
@@ -311,15 +313,18 @@ def test_writes_refused_to_other_roles_and_schools(
     assert client_for(principal).post(remove).status_code == 403
     assert str(YearValue.objects.get().value) == "12.0000"
     assert ValueEvidence.objects.get().removed_at is None
-    upload = services.upload_read(
-        report=value.report,
-        upload=SimpleUploadedFile("x.csv", "指標代碼,分子,分母,數值,說明\nT03,,,13,\n".encode()),
-        rows=selectors.report_rows(plan, YEAR, value.report),
-        by=coordinator,
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        upload = import_start(
+            kind="indicator_values",
+            upload=SimpleUploadedFile(
+                "x.csv", "指標代碼,分子,分母,數值,說明\nT03,,,13,\n".encode()
+            ),
+            by=coordinator,
+            target=value.report,
+        )
     preview = url("values_upload_preview", school.code, YEAR, upload.pk)
     assert client_for(stranger).get(preview).status_code == 404
-    assert client_for(principal).post(preview, {"apply": "1"}).status_code == 403
+    assert client_for(principal).post(preview, {"action": "apply"}).status_code == 403
     assert str(YearValue.objects.get().value) == "12.0000"
     export = ValuesExport.objects.create(requested_by=ministry)
     for name in ("values_export", "values_export_status", "values_export_download"):

@@ -15,8 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.accounts.models import RoleGrant
 from portal.documents.models import GeneratedDocument
+from portal.imports.models import ImportJob
 from portal.programme.models import ApplicationWindow, Phase
-from portal.schools.models import County, EvaluationCycle, ImportBatch
+from portal.schools.models import County, EvaluationCycle
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -171,8 +172,8 @@ def objects(school, ministry):
         "school": school.code,
         "user": person.pk,
         "grant": RoleGrant.objects.get(user=person).pk,
-        "batch": ImportBatch.objects.create(
-            kind="schools", file_name="directory.csv", rows=[], uploaded_by=ministry
+        "batch": ImportJob.objects.create(
+            kind="schools", file_name="directory.csv", uploaded_by=ministry
         ).pk,
         "cycle": EvaluationCycle.objects.get().pk,
         "phase": Phase.objects.get(start_year=109).pk,

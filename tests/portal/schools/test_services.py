@@ -8,16 +8,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils.translation import override
 from openpyxl import Workbook
 
 from portal.audit.models import AuditEntry
+from portal.imports.models import ImportJob
+from portal.imports.services import ImportRefused, import_apply, import_discard, import_start
 from portal.schools import services
 from portal.schools.constants import EVALUATION_ITEMS
-from portal.schools.models import County, EvaluationCycle, ImportBatch, School, SchoolEvaluation
+from portal.schools.models import County, EvaluationCycle, School, SchoolEvaluation
 from portal.schools.selectors import school_eligibility
-from portal.schools.services import ImportApplyError
-from portal.schools.tables import TableError
 from tests.factories import CycleFactory, SchoolFactory, set_scores
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +82,27 @@ def xlsx_upload(rows, header=DIRECTORY_HEADER, name="directory.xlsx"):
     )
 
 
-def preview(upload, by):
+def preview(upload, by, *, kind=services.SCHOOLS_KIND, target=None):
+    """Upload, then read the file as the worker does once the upload commits."""
+    with override("en"), TestCase.captureOnCommitCallbacks(execute=True):
+        job = import_start(kind=kind, upload=upload, by=by, target=target)
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def refusal(upload, by):
+    """Why a file is refused as a whole: at the upload, or when it is read."""
+    try:
+        job = preview(upload, by)
+    except ImportRefused as exc:
+        return str(exc)
+    assert (job.status, job.rows) == ("failed", [])
+    return job.message
+
+
+def apply(job, by):
     with override("en"):
-        return services.schools_import_preview(upload=upload, by=by)
+        import_apply(job=job, by=by)
+    return ImportJob.objects.get(pk=job.pk).params["counts"]
 
 
 def errors_by_row(batch):
@@ -120,11 +139,11 @@ def test_schools_import_preview_utf8_bom_csv_changes_nothing(ministry):
         (2, "193404", "create"),
         (3, "163401", "create"),
     ]
-    assert (batch.kind, batch.status, batch.error_count) == ("schools", "previewed", 0)
+    assert (batch.kind, batch.status, batch.error_count) == ("schools", "ready", 0)
     assert batch.file_name == "directory.csv"
     assert bool(batch.can_apply) is True
     assert School.objects.count() == 0
-    assert AuditEntry.objects.count() == 0
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["import.upload"]
 
 
 def test_schools_import_preview_big5_csv(ministry):
@@ -190,19 +209,18 @@ def test_schools_import_preview_skips_blank_lines(ministry):
 )
 def test_schools_import_preview_unreadable_file_refused(ministry, upload, message):
     """SCH-1: a file that cannot be read as a table is refused as a whole."""
-    with pytest.raises(TableError) as excinfo:
-        preview(upload, ministry)
-    assert str(excinfo.value) == message
-    assert ImportBatch.objects.count() == 0
+    assert refusal(upload, ministry) == message
+    assert School.objects.count() == 0
 
 
 def test_schools_import_preview_too_large_refused(ministry, settings):
     """SCH-1: files over the size limit are refused."""
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     upload = SimpleUploadedFile("directory.csv", b"x" * (1024 * 1024 + 1))
-    with pytest.raises(TableError) as excinfo:
-        preview(upload, ministry)
-    assert str(excinfo.value) == "The file is too large (at most 1 MB)."
+    assert refusal(upload, ministry) == (
+        "The file is 1.0\xa0MB: an import takes files of at most 1.0\xa0MB."
+    )
+    assert ImportJob.objects.count() == 0
 
 
 # --- Directory import: row errors --------------------------------------------------------
@@ -260,13 +278,13 @@ def test_schools_import_with_errors_cannot_be_applied(ministry):
     """SCH-1: One bad row holds back the whole file: nothing changes."""
     bad = ["113", "200001", "戊校", "公立", "火星市", "", "", ""]
     batch = preview(csv_upload([TAICHUNG_ROW, bad]), ministry)
-    with override("en"), pytest.raises(ImportApplyError) as excinfo:
-        services.schools_import_apply(batch=batch, by=ministry)
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == "An import with errors cannot be applied: fix the file first."
     batch.refresh_from_db()
-    assert (batch.status, batch.error_count) == ("previewed", 1)
+    assert (batch.status, batch.error_count) == ("ready", 1)
     assert School.objects.count() == 0
-    assert AuditEntry.objects.count() == 0
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["import.upload"]
 
 
 def test_schools_import_with_errors_keeps_its_preview_at_apply(ministry):
@@ -274,13 +292,10 @@ def test_schools_import_with_errors_keeps_its_preview_at_apply(ministry):
     a bad 公/私立 still shows its error (it used to be re-read as 公立)."""
     bad_ownership = ["113", "200002", "己校", "公私", "臺中市", "", "", ""]
     bad_county = ["113", "200001", "戊校", "公立", "火星市", "", "", ""]
-    with override("en"):
-        batch = services.schools_import_preview(
-            upload=csv_upload([bad_ownership, bad_county]), by=ministry
-        )
-        rows = batch.rows
-        with pytest.raises(ImportApplyError) as excinfo:
-            services.schools_import_apply(batch=batch, by=ministry)
+    batch = preview(csv_upload([bad_ownership, bad_county]), ministry)
+    rows = batch.rows
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == "An import with errors cannot be applied: fix the file first."
     batch.refresh_from_db()
     assert batch.rows == rows
@@ -295,7 +310,7 @@ def test_schools_import_with_errors_keeps_its_preview_at_apply(ministry):
 def test_schools_import_apply_creates_schools_with_audit_rows(ministry):
     """SCH-1, REG-1: each school is created with its county's district, each with an audit row."""
     batch = preview(csv_upload([TAICHUNG_ROW, PENGHU_ROW, PRIVATE_ROW]), ministry)
-    counts = services.schools_import_apply(batch=batch, by=ministry)
+    counts = apply(batch, ministry)
     assert counts == {"created": 3, "updated": 0, "unchanged": 0}
     taichung = School.objects.get(code="193404")
     assert (
@@ -328,11 +343,13 @@ def test_schools_import_apply_creates_schools_with_audit_rows(ministry):
     assert batch.applied_at is not None
     entries = list(AuditEntry.objects.order_by("pk"))
     assert [(e.action, e.target_repr) for e in entries] == [
+        ("import.upload", "directory.csv"),
         ("school.import.create", "國立臺中高級工業職業學校"),
         ("school.import.create", "國立澎湖高級海事水產職業學校"),
         ("school.import.create", "臺北市私立稻江高級護理家事職業學校"),
         ("import.apply", "directory.csv"),
     ]
+    entries = entries[1:]
     assert entries[0].school == taichung
     assert entries[0].actor == ministry
     assert entries[0].note == "directory.csv"
@@ -351,7 +368,13 @@ def test_schools_import_apply_creates_schools_with_audit_rows(ministry):
         "scholarship": False,
         "is_active": True,
     }
-    assert entries[-1].after == {"created": 3, "updated": 0, "unchanged": 0}
+    assert entries[-1].after == {
+        "kind": "schools",
+        "rows": 3,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+    }
 
 
 def test_schools_import_apply_updates_and_leaves_unchanged(ministry):
@@ -376,7 +399,7 @@ def test_schools_import_apply_updates_and_leaves_unchanged(ministry):
         ("update", ["name"]),
         ("unchanged", []),
     ]
-    counts = services.schools_import_apply(batch=batch, by=ministry)
+    counts = apply(batch, ministry)
     assert counts == {"created": 0, "updated": 1, "unchanged": 1}
     taichung.refresh_from_db()
     assert taichung.name == "國立臺中高級工業職業學校"
@@ -387,9 +410,9 @@ def test_schools_import_apply_updates_and_leaves_unchanged(ministry):
 def test_schools_import_apply_twice_refused(ministry):
     """SCH-1: an import is applied once."""
     batch = preview(csv_upload([TAICHUNG_ROW]), ministry)
-    services.schools_import_apply(batch=batch, by=ministry)
-    with override("en"), pytest.raises(ImportApplyError) as excinfo:
-        services.schools_import_apply(batch=batch, by=ministry)
+    apply(batch, ministry)
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == "This import has already been applied or discarded."
     assert AuditEntry.objects.filter(action="import.apply").count() == 1
 
@@ -399,13 +422,13 @@ def test_schools_import_revalidated_at_apply(ministry):
     shows why."""
     batch = preview(csv_upload([TAICHUNG_ROW, PENGHU_ROW]), ministry)
     County.objects.filter(name="澎湖縣").update(name="澎湖")
-    with override("en"), pytest.raises(ImportApplyError) as excinfo:
-        services.schools_import_apply(batch=batch, by=ministry)
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == (
         "The data changed since the preview and some rows are no longer valid."
     )
     batch.refresh_from_db()
-    assert (batch.status, batch.error_count) == ("previewed", 1)
+    assert (batch.status, batch.error_count) == ("ready", 1)
     assert errors_by_row(batch) == {2: [], 3: ["“澎湖縣” is not a county or city."]}
     assert School.objects.count() == 0
 
@@ -415,7 +438,7 @@ def test_schools_import_school_created_since_preview_is_updated(ministry):
     duplicated."""
     batch = preview(csv_upload([TAICHUNG_ROW]), ministry)
     SchoolFactory(code="193404", name="國立臺中高工")
-    counts = services.schools_import_apply(batch=batch, by=ministry)
+    counts = apply(batch, ministry)
     assert counts == {"created": 0, "updated": 1, "unchanged": 0}
     assert list(School.objects.values_list("code", "name")) == [
         ("193404", "國立臺中高級工業職業學校")
@@ -425,37 +448,19 @@ def test_schools_import_school_created_since_preview_is_updated(ministry):
 def test_import_discard_keeps_the_schools_and_refuses_apply(ministry):
     """SCH-1: a discarded import changes nothing and cannot be applied."""
     batch = preview(csv_upload([TAICHUNG_ROW]), ministry)
-    services.import_discard(batch=batch, by=ministry)
+    import_discard(job=batch, by=ministry)
     batch.refresh_from_db()
     assert batch.status == "discarded"
-    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["import.discard"]
-    with override("en"), pytest.raises(ImportApplyError) as excinfo:
-        services.schools_import_apply(batch=batch, by=ministry)
+    assert list(AuditEntry.objects.values_list("action", flat=True).order_by("pk")) == [
+        "import.upload",
+        "import.discard",
+    ]
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == "This import has already been applied or discarded."
-    with pytest.raises(ImportApplyError):
-        services.import_discard(batch=batch, by=ministry)
+    with pytest.raises(ImportRefused):
+        import_discard(job=batch, by=ministry)
     assert School.objects.count() == 0
-
-
-def test_import_apply_refuses_an_import_of_the_other_kind(ministry, school):
-    """SCH-1, EVAL-1: a directory import is not applied as scores, nor scores as a directory."""
-    cycle = CycleFactory()
-    scores = ImportBatch.objects.create(
-        kind="evaluation_scores",
-        cycle=cycle,
-        file_name="scores.csv",
-        rows=[{"row": 2, "code": school.code, "scores": {}, "errors": [], "action": "create"}],
-        uploaded_by=ministry,
-    )
-    directory = preview(csv_upload([TAICHUNG_ROW]), ministry)
-    with override("en"):
-        with pytest.raises(ImportApplyError) as excinfo:
-            services.schools_import_apply(batch=scores, by=ministry)
-        assert str(excinfo.value) == "This is not an import of that kind."
-        with pytest.raises(ImportApplyError) as excinfo:
-            services.scores_import_apply(batch=directory, by=ministry)
-        assert str(excinfo.value) == "This is not an import of that kind."
-    assert School.objects.filter(code="193404").exists() is False
 
 
 # --- Evaluation scores import ---------------------------------------------------------
@@ -472,10 +477,9 @@ def scores_row(school, scores, total=""):
 
 
 def scores_preview(cycle, rows, by, header=SCORES_HEADER, name="scores.csv"):
-    with override("en"):
-        return services.scores_import_preview(
-            cycle=cycle, upload=csv_upload(rows, header=header, name=name), by=by
-        )
+    return preview(
+        csv_upload(rows, header=header, name=name), by, kind=services.SCORES_KIND, target=cycle
+    )
 
 
 def test_scores_import_preview_valid_rows(ministry, new_cycle, school, other_school):
@@ -498,7 +502,7 @@ def test_scores_import_preview_valid_rows(ministry, new_cycle, school, other_sch
         "errors": [],
         "action": "create",
     }
-    assert (batch.kind, batch.cycle, batch.error_count) == ("evaluation_scores", new_cycle, 0)
+    assert (batch.kind, batch.target, batch.error_count) == ("evaluation_scores", new_cycle, 0)
     assert SchoolEvaluation.objects.filter(cycle=new_cycle).count() == 0
 
 
@@ -544,8 +548,8 @@ def test_scores_import_preview_reports_errors_row_by_row(ministry, new_cycle, sc
         ],
     }
     assert batch.error_count == 7
-    with override("en"), pytest.raises(ImportApplyError) as excinfo:
-        services.scores_import_apply(batch=batch, by=ministry)
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == "An import with errors cannot be applied: fix the file first."
     assert SchoolEvaluation.objects.filter(cycle=new_cycle).count() == 0
 
@@ -553,9 +557,8 @@ def test_scores_import_preview_reports_errors_row_by_row(ministry, new_cycle, sc
 def test_scores_import_preview_missing_item_column_refused(ministry, new_cycle, school):
     """EVAL-1: every item of the cycle needs its column."""
     header = ["代碼", *EVALUATION_ITEMS[:-1]]
-    with pytest.raises(TableError) as excinfo:
-        scores_preview(new_cycle, [[school.code, *["85"] * 7]], ministry, header=header)
-    assert str(excinfo.value) == "These columns are missing: 績效表現."
+    job = scores_preview(new_cycle, [[school.code, *["85"] * 7]], ministry, header=header)
+    assert (job.status, job.message) == ("failed", "These columns are missing: 績效表現.")
 
 
 def test_scores_import_apply_writes_exact_total_averages(ministry, new_cycle, school, other_school):
@@ -569,7 +572,7 @@ def test_scores_import_apply_writes_exact_total_averages(ministry, new_cycle, sc
         ],
         ministry,
     )
-    counts = services.scores_import_apply(batch=batch, by=ministry)
+    counts = apply(batch, ministry)
     assert counts == {"created": 2, "updated": 0, "unchanged": 0}
     exact = SchoolEvaluation.objects.get(cycle=new_cycle, school=other_school)
     assert exact.total_average == Decimal("89.99875")
@@ -585,7 +588,11 @@ def test_scores_import_apply_writes_exact_total_averages(ministry, new_cycle, sc
         action="evaluation.create", school=other_school, note="scores.csv"
     )
     assert entry.after["總平均"] == "89.99875"
-    assert AuditEntry.objects.get(action="import.apply").after == counts
+    assert AuditEntry.objects.get(action="import.apply").after == {
+        "kind": "evaluation_scores",
+        "rows": 2,
+        **counts,
+    }
 
 
 def test_scores_import_apply_updates_and_leaves_unchanged(
@@ -600,7 +607,7 @@ def test_scores_import_apply_updates_and_leaves_unchanged(
         ministry,
     )
     assert [r["action"] for r in batch.rows] == ["unchanged", "update"]
-    counts = services.scores_import_apply(batch=batch, by=ministry)
+    counts = apply(batch, ministry)
     assert counts == {"created": 0, "updated": 1, "unchanged": 1}
     assert SchoolEvaluation.objects.get(
         cycle=new_cycle, school=other_school
@@ -616,8 +623,8 @@ def test_scores_import_revalidated_at_apply(ministry, new_cycle):
     batch = scores_preview(new_cycle, [scores_row(gone, ["85"] * 8)], ministry)
     assert batch.error_count == 0
     gone.delete()
-    with override("en"), pytest.raises(ImportApplyError) as excinfo:
-        services.scores_import_apply(batch=batch, by=ministry)
+    with override("en"), pytest.raises(ImportRefused) as excinfo:
+        apply(batch, ministry)
     assert str(excinfo.value) == (
         "The data changed since the preview and some rows are no longer valid."
     )
@@ -631,7 +638,7 @@ def test_scores_import_scores_entered_since_preview_are_updated(ministry, new_cy
     """ELIG-2: scores entered by hand after the preview are updated, not duplicated."""
     batch = scores_preview(new_cycle, [scores_row(school, ["88"] * 8)], ministry)
     set_scores(school, ["85"] * 8, cycle=new_cycle)
-    counts = services.scores_import_apply(batch=batch, by=ministry)
+    counts = apply(batch, ministry)
     assert counts == {"created": 0, "updated": 1, "unchanged": 0}
     assert SchoolEvaluation.objects.get(cycle=new_cycle, school=school).total_average == Decimal(
         "88"

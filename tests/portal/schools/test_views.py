@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from portal.audit.models import AuditEntry
+from portal.imports.models import ImportJob
 from portal.schools.constants import EVALUATION_ITEMS
-from portal.schools.models import County, EvaluationCycle, ImportBatch, School, SchoolEvaluation
+from portal.schools.models import County, EvaluationCycle, School, SchoolEvaluation
 from tests.factories import CycleFactory, SchoolFactory, evaluated_school
 from tests.portal.schools.test_services import (
     PENGHU_ROW,
@@ -222,36 +224,42 @@ def test_school_edit_saves_and_audits(client_for, ministry, school):
 # --- Imports through the pages ------------------------------------------------------------
 
 
+def upload(client, url, data):
+    """Upload; the file is read (the Celery job) once the upload commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data)
+
+
 def test_school_import_upload_preview_confirm(client_for, ministry):
     """SCH-1: upload → preview (nothing changed) → confirm (schools created)."""
     client = client_for(ministry)
-    response = client.post(
-        reverse("schools:import"), {"file": csv_upload([TAICHUNG_ROW, PENGHU_ROW])}
+    response = upload(
+        client, reverse("schools:import"), {"file": csv_upload([TAICHUNG_ROW, PENGHU_ROW])}
     )
-    batch = ImportBatch.objects.get()
+    job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("schools:import_preview", args=[batch.pk])
+    assert response["Location"] == reverse("schools:import_preview", args=[job.pk])
     assert School.objects.count() == 0
 
     preview = client.get(response["Location"])
     assert preview.status_code == 200
-    assert preview.context["batch"] == batch
-    assert [r["code"] for r in preview.context["batch"].rows] == ["193404", "163401"]
+    assert preview.context["job"] == job
+    assert [r["code"] for r in preview.context["job"].rows] == ["193404", "163401"]
 
     confirm = client.post(response["Location"], {"action": "apply"})
     assert confirm.status_code == 302
-    assert confirm["Location"] == reverse("schools:import_preview", args=[batch.pk])
+    assert confirm["Location"] == reverse("schools:list")
     assert sorted(School.objects.values_list("code", flat=True)) == ["163401", "193404"]
-    batch.refresh_from_db()
-    assert batch.status == "applied"
+    job.refresh_from_db()
+    assert job.status == "applied"
 
 
 def test_school_import_upload_xlsx(client_for, ministry):
     """SCH-1: an Excel workbook through the upload form."""
     client = client_for(ministry)
-    client.post(reverse("schools:import"), {"file": xlsx_upload([TAICHUNG_ROW])})
-    batch = ImportBatch.objects.get()
-    assert (batch.file_name, batch.error_count, batch.rows[0]["code"]) == (
+    upload(client, reverse("schools:import"), {"file": xlsx_upload([TAICHUNG_ROW])})
+    job = ImportJob.objects.get()
+    assert (job.file_name, job.error_count, job.rows[0]["code"]) == (
         "directory.xlsx",
         0,
         "193404",
@@ -262,23 +270,25 @@ def test_school_import_with_errors_confirm_changes_nothing(client_for, ministry)
     """SCH-1: confirming a file with errors changes nothing."""
     client = client_for(ministry)
     bad = ["113", "12345", "甲校", "公立", "臺中市", "", "", ""]
-    client.post(reverse("schools:import"), {"file": csv_upload([TAICHUNG_ROW, bad])})
-    batch = ImportBatch.objects.get()
-    response = client.post(reverse("schools:import_preview", args=[batch.pk]), {"action": "apply"})
+    upload(client, reverse("schools:import"), {"file": csv_upload([TAICHUNG_ROW, bad])})
+    job = ImportJob.objects.get()
+    page = client.get(reverse("schools:import_preview", args=[job.pk]))
+    assert "學校代碼 12345 不是 6 碼：是否被試算表去掉了開頭的 0？" in page.content.decode()
+    response = client.post(reverse("schools:import_preview", args=[job.pk]), {"action": "apply"})
     assert response.status_code == 302
-    batch.refresh_from_db()
-    assert (batch.status, batch.error_count) == ("previewed", 1)
+    job.refresh_from_db()
+    assert (job.status, job.error_count) == ("ready", 1)
     assert School.objects.count() == 0
 
 
 def test_school_import_discard(client_for, ministry):
     """SCH-1: a discarded upload changes nothing."""
     client = client_for(ministry)
-    client.post(reverse("schools:import"), {"file": csv_upload([TAICHUNG_ROW])})
-    batch = ImportBatch.objects.get()
-    client.post(reverse("schools:import_preview", args=[batch.pk]), {"action": "discard"})
-    batch.refresh_from_db()
-    assert batch.status == "discarded"
+    upload(client, reverse("schools:import"), {"file": csv_upload([TAICHUNG_ROW])})
+    job = ImportJob.objects.get()
+    client.post(reverse("schools:import_preview", args=[job.pk]), {"action": "discard"})
+    job.refresh_from_db()
+    assert job.status == "discarded"
     assert School.objects.count() == 0
 
 
@@ -289,7 +299,7 @@ def test_school_import_unreadable_file_stays_on_the_form(client_for, ministry):
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["file"]
-    assert ImportBatch.objects.count() == 0
+    assert ImportJob.objects.count() == 0
 
 
 def test_school_import_without_a_file_refused(client_for, ministry):
@@ -303,14 +313,14 @@ def test_cycle_import_upload_preview_confirm(client_for, ministry, school):
     """ELIG-2, EVAL-1: scores upload → preview → confirm, with the exact mean stored."""
     cycle = CycleFactory(name="第三週期", start_year=114, end_year=119)
     client = client_for(ministry)
-    upload = csv_upload(
+    scores = csv_upload(
         [[school.code, school.name, *["90"] * 7, "89.99", "90.00"]],
         header=SCORES_HEADER,
         name="scores.csv",
     )
-    response = client.post(reverse("schools:cycle_import", args=[cycle.pk]), {"file": upload})
-    batch = ImportBatch.objects.get()
-    assert response["Location"] == reverse("schools:import_preview", args=[batch.pk])
+    response = upload(client, reverse("schools:cycle_import", args=[cycle.pk]), {"file": scores})
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("schools:import_preview", args=[job.pk])
     assert list(client.get(response["Location"]).context["items"]) == list(
         cycle.items.order_by("number")
     )
@@ -322,11 +332,22 @@ def test_cycle_import_upload_preview_confirm(client_for, ministry, school):
 def test_import_preview_of_scores_needs_manage_evaluations(client_for, inspector, ministry):
     """ELIG-2: only the ministry reviews scores imports."""
     cycle = CycleFactory()
-    batch = ImportBatch.objects.create(
-        kind="evaluation_scores", cycle=cycle, file_name="s.csv", rows=[], uploaded_by=ministry
-    )
-    response = client_for(inspector).get(reverse("schools:import_preview", args=[batch.pk]))
+    scores = csv_upload([], header=SCORES_HEADER, name="scores.csv")
+    upload(client_for(ministry), reverse("schools:cycle_import", args=[cycle.pk]), {"file": scores})
+    job = ImportJob.objects.get()
+    response = client_for(inspector).get(reverse("schools:import_preview", args=[job.pk]))
     assert response.status_code == 403
+    response = client_for(inspector).post(
+        reverse("schools:import_preview", args=[job.pk]), {"action": "discard"}
+    )
+    assert (response.status_code, ImportJob.objects.get().status) == (403, "failed")
+
+
+def test_school_import_job_is_not_found_as_another_import(client_for, ministry, coordinator):
+    """The schools' preview shows only the directory's and the scores' jobs."""
+    job = ImportJob.objects.create(kind="budget", file_name="b.xlsx", uploaded_by=coordinator)
+    response = client_for(ministry).get(reverse("schools:import_preview", args=[job.pk]))
+    assert response.status_code == 404
 
 
 # --- Evaluation cycles ---------------------------------------------------------------------
