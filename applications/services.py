@@ -12,12 +12,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import uploads
 from portal.accounts.enums import SCHOOL_ROLES, Role
 from portal.accounts.models import User
 from portal.accounts.selectors import users_with_role
@@ -30,6 +30,7 @@ from portal.schools.selectors import school_eligibility
 
 from .budget import EditConflict, RevisionMissing
 from .enums import EDITABLE, TRANSITIONS, PlanKind, PlanStatus, SectionKey, YearStatus
+from .hooks import previous_results
 from .models import (
     BriefingRegistration,
     BriefingSession,
@@ -363,9 +364,15 @@ def plan_start(*, school, by) -> Plan:
             )
             with translation.override("zh-hant"):
                 basic = basic_data_from_school(school)
+            # APP-4: a follow-up plan's results section starts from what the apps above hold
+            # of the previous phase (the assessment's whole-term report).
+            previous = previous_results(plan) if kind == PlanKind.FOLLOW_UP else None
+            started = {
+                SectionKey.BASIC_DATA: basic,
+                SectionKey.PREVIOUS_RESULTS: previous.prefill if previous else {},
+            }
             PlanSection.objects.bulk_create(
-                PlanSection(plan=plan, key=key, data=basic if key == SectionKey.BASIC_DATA else {})
-                for key in SECTION_FORMS
+                PlanSection(plan=plan, key=key, data=started.get(key, {})) for key in SECTION_FORMS
             )
             PlanEvent.objects.create(
                 plan=plan, to_status=PlanStatus.DRAFT, academic_year=plan.application_year, actor=by
@@ -565,37 +572,8 @@ def subplan_delete(*, plan: Plan, subplan: SubPlan, by) -> None:
 
 # --- Attachments --------------------------------------------------------------------------
 
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
-
-
-def checked_upload(upload, field: str = "file") -> tuple[str, str]:
-    """An uploaded PDF, PNG or JPEG, size-capped, whose content matches its extension:
-    (extension, content type), or a ``ValidationError`` on ``field`` in the user's language.
-    Every app that takes such files checks them here."""
-    from django.conf import settings
-
-    name = upload.name or ""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError({field: _("Only PDF files and PNG or JPEG images can be attached.")})
-    limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {field: _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}}
-        )
-    content_type, signatures = ATTACHMENT_TYPES[extension]
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {field: _("The file's content is not a %(ext)s file.") % {"ext": extension[1:].upper()}}
-        )
-    return extension, content_type
+# One content check for every upload (``portal.uploads``); other apps import it from here too.
+checked_upload = uploads.checked_upload
 
 
 def attachment_add(*, plan: Plan, upload, description: str, by) -> PlanAttachment:

@@ -32,6 +32,7 @@ from .forms import (
     SubPlanForm,
     TeacherForm,
 )
+from .hooks import previous_results
 from .items import EXCHANGE_GUIDANCE, ITEMS
 from .models import DesignatedTeacher, Plan, PlanAttachment, PlanVersion, SubPlan
 from .sections import SECTION_FORMS, TEXT_SECTIONS
@@ -368,6 +369,9 @@ def section_edit(request, pk, key):
         raise Http404
     section = plan.sections.select_related("updated_by").get(key=key)
     form_class = SECTION_FORMS[key]
+    # The previous phase's results (APP-4) are shown on the page, not on each autosave.
+    shows_previous = key == SectionKey.PREVIOUS_RESULTS and not request.htmx
+    previous = previous_results(plan, request.user) if shows_previous else None
     editable = can_edit(request, plan)
     conflict = None
     if request.method == "POST":
@@ -402,7 +406,11 @@ def section_edit(request, pk, key):
                 {"conflict": conflict, "form": form, "labels": _labels(form)},
             )
     else:
-        form = form_class(initial=section.data)
+        initial = section.data
+        if previous and not section.revision and not any(section.data.values()):
+            # APP-4: a results section never written starts from the previous phase's report.
+            initial = previous.prefill
+        form = form_class(initial=initial)
     if not editable:
         for field in form.fields.values():
             field.disabled = True
@@ -420,6 +428,7 @@ def section_edit(request, pk, key):
             conflict_rows=_conflict_rows(form, conflict.data) if conflict else [],
             key=key,
             title=SectionKey(key).label,
+            previous=previous,
         ),
     )
 

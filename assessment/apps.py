@@ -9,6 +9,7 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
+        from applications.hooks import register_previous_results
         from applications.services import register_start_check
         from portal.audit.labels import register
         from portal.registry import register_demo, register_home, register_nav, register_schedule
@@ -16,11 +17,14 @@ class AssessmentConfig(AppConfig):
         from . import reports, rules  # noqa: F401  (documents and permissions)
         from .homes import home_sections, nav_items
         from .labels import AUDIT_LABELS
+        from .previous_results import previous_results
         from .services import follow_up_refusal
 
         register(AUDIT_LABELS)
         # SCHED-4, RES-1: the outcomes decide whether a follow-up plan may be filed.
         register_start_check(follow_up_refusal)
+        # APP-4: a follow-up plan's results section draws on the whole-term report.
+        register_previous_results(previous_results)
         register_nav(nav_items, order=45)
         register_home(home_sections, order=55)
         register_demo("assessment.demo", order=70)

@@ -1,7 +1,8 @@
 """In Chromium, in Chinese: the school explains its missed target and sends its results
 report, the principal signs it off, ministry staff decide "continue with conditions", and the
 school reads the outcome — the consolidated opinion, the condition — and gets the notice PDF
-(PERF-1, PERF-6, OVS-2, SCHED-3)."""
+(PERF-1, PERF-6, OVS-2, SCHED-3); the outcome page first says it waits for the panel's visit
+(OVS-1)."""
 
 import re
 
@@ -11,7 +12,13 @@ from playwright.sync_api import expect
 from applications.enums import YearStatus
 from assessment.enums import ReportStatus
 from assessment.models import Outcome, ResultsReport
-from tests.assessment.builders import approved_plan, open_window, started_report, write_report
+from tests.assessment.builders import (
+    approved_plan,
+    open_window,
+    started_report,
+    visited,
+    write_report,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +57,11 @@ def test_report_to_outcome_to_notice_in_the_browser(
     row = page.locator("tr.board-row").filter(has_text=school.name)
     expect(row).to_contain_text("已送出")
     row.get_by_role("link", name="登錄結果").click()
+    # The outcome waits for the panel's recorded visit (OVS-1, OVS-2): the page says so.
+    expect(page.locator("#outcome-missing")).to_contain_text("考評小組尚未於 114 學年度訪視學校")
+    expect(page.get_by_role("button", name="登錄考核結果")).to_have_count(0)
+    visited(plan, ministry)
+    page.reload()
     page.get_by_label("附條件繼續辦理").check()
     page.get_by_label("考評小組綜合意見（學校可見）").fill("整體執行良好，請補強學務輔導。")
     page.locator("#id_condition_1").fill("補送學務輔導改善計畫")
