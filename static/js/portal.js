@@ -366,7 +366,8 @@ document.addEventListener("DOMContentLoaded", function () {
       return;
     }
     const live = document.getElementById("a11y-live");
-    if (verb !== "get" && live && !where.closest("[aria-live]") && !where.querySelector("[aria-live]")) {
+    // A region that is itself live (an autosave's status) speaks for itself.
+    if (verb !== "get" && live && !where.closest("[aria-live]")) {
       announce(live.dataset.saved);
     }
     if (focusGone) focusOn(where.querySelector(FOCUSABLE) || where);
