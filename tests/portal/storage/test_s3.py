@@ -197,9 +197,9 @@ def _storages_from(environment):
         env=env,
         capture_output=True,
         text=True,
-        check=True,
         timeout=120,
     )
+    assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
