@@ -23,7 +23,6 @@ from .common import ConsultingError, others
 
 #: A photo is a JPEG or PNG by its content (the plan attachments' signatures), whatever name
 #: or type the browser claims; it is stored under the extension its content shows.
-PHOTO_EXTENSIONS = (".jpg", ".png")
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 EXCHANGE_FIELDS = ["kind", "title", "date", "place", "district", "academic_year", "semester"]
 
@@ -236,11 +235,7 @@ def exchange_record(*, exchange: Exchange, record: str, attendance: dict, by) ->
 def exchange_photo_add(*, exchange: Exchange, upload, caption: str, is_public: bool, by):
     if not may_manage(exchange, by):
         raise ConsultingError(_("Only the co-hosts or ministry staff can add photos."))
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ConsultingError(_("A photo can be at most 5 MB."))
     extension = photo_extension(upload)
-    if extension is None:
-        raise ConsultingError(_("A photo is a JPEG or PNG image."))
     with transaction.atomic():
         photo = ExchangePhoto(exchange=exchange, caption=caption.strip(), is_public=is_public)
         photo.uploaded_by = by
@@ -255,16 +250,17 @@ def exchange_photo_add(*, exchange: Exchange, upload, caption: str, is_public: b
     return photo
 
 
-def photo_extension(upload) -> str | None:
-    """The extension, .jpg or .png, that the file's first bytes show; else None."""
-    from applications.services import ATTACHMENT_TYPES
+def photo_extension(upload) -> str:
+    """The extension, .jpg or .png, that the file's content decodes as (``portal.uploads``,
+    the check of every upload), whatever its name; ``ConsultingError`` when it is neither."""
+    from portal.uploads import image_kind
 
-    head = upload.read(16)
-    upload.seek(0)
-    for extension in PHOTO_EXTENSIONS:
-        if any(head.startswith(sig) for sig in ATTACHMENT_TYPES[extension][1]):
-            return extension
-    return None
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ConsultingError(_("A photo can be at most 5 MB."))
+    extension = image_kind(upload)
+    if extension is None:
+        raise ConsultingError(_("A photo is a JPEG or PNG image."))
+    return extension
 
 
 def exchange_cancel(*, exchange: Exchange, reason: str, by) -> Exchange:

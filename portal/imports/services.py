@@ -9,6 +9,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.audit.services import audit_record
 from portal.rules import school_of
 from portal.spreadsheets import table_workbook
+from portal.uploads import check_content
 
 from . import registry
 from .enums import IN_PROGRESS, JobStatus
@@ -50,8 +52,12 @@ def import_start(*, kind: str, upload, by, target=None, params: dict | None = No
     try:
         check_name(name)
         check_size(upload.size, spec.byte_cap)
+        # The same content check as every upload: a workbook must open as one.
+        check_content(upload, allowed=(".xlsx", ".csv"), max_bytes=spec.byte_cap)
     except TableError as exc:
         raise ImportRefused(str(exc)) from exc
+    except ValidationError as exc:
+        raise ImportRefused(exc.messages[0]) from exc
     with transaction.atomic():
         job = ImportJob(
             kind=kind,

@@ -14,12 +14,9 @@ from applications.services import PlanError
 from portal.audit.models import AuditEntry
 from tests.applications.builders import complete_plan, plan_in, started_plan
 from tests.applications.html import page_text
+from tests.uploads import JPEG, PDF, PNG
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
 
 
 def upload(name, content):

@@ -16,10 +16,12 @@ from django.utils.translation import override
 from applications import services, urls
 from applications.enums import PlanStatus
 from applications.models import DesignatedTeacher, Plan
+from portal.imports.models import ImportJob
 from portal.schools.models import County
 from tests.applications.builders import complete_plan, open_phase_now, plan_in, started_plan
 from tests.applications.html import form_values, page_text
 from tests.factories import UserFactory, evaluated_school, grant
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +135,12 @@ PAGES = {
     ),
     "budget_export": ("get", lambda o: {"pk": o["plan"].pk}, VIEWERS, None),
     "budget_import": ("get", lambda o: {"pk": o["plan"].pk}, VIEWERS, None),
+    "budget_import_job": (
+        "get",
+        lambda o: {"pk": o["plan"].pk, "job_pk": o["import_job"].pk},
+        VIEWERS,
+        None,
+    ),
     "attachments": ("get", lambda o: {"pk": o["plan"].pk}, VIEWERS, None),
     "attachment_download": (
         "get",
@@ -178,7 +186,7 @@ def objects(school, coordinator, principal, ministry, other_school):
     )
     attachment = services.attachment_add(
         plan=plan,
-        upload=SimpleUploadedFile("附件.pdf", b"%PDF-1.7\n%%EOF\n"),
+        upload=SimpleUploadedFile("附件.pdf", PDF),
         description="",
         by=coordinator,
     )
@@ -191,6 +199,9 @@ def objects(school, coordinator, principal, ministry, other_school):
         "attachment": attachment,
         "subplan": plan.subplans.get(item=7),
         "line": plan.budget_lines.get(academic_year=116),
+        "import_job": ImportJob.objects.create(
+            kind="budget", file_name="預算.xlsx", uploaded_by=coordinator, target=plan
+        ),
     }
 
 

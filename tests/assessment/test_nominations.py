@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessment import services
 from assessment.enums import NominationKind, NominationStatus, NomineeRole
 from portal.audit.models import AuditEntry
+from tests.uploads import PDF
 
 
 def nominate(school, by, **overrides):
@@ -26,7 +27,7 @@ def nominate(school, by, **overrides):
 
 
 def test_school_nominates_with_evidence_ovs3(school, coordinator):
-    pdf = SimpleUploadedFile("證明.pdf", b"%PDF-1.4 test")
+    pdf = SimpleUploadedFile("證明.pdf", PDF)
     nomination = nominate(school, coordinator, evidence=pdf)
     assert (nomination.status, nomination.evidence_name) == (NominationStatus.SUBMITTED, "證明.pdf")
     assert AuditEntry.objects.filter(action="assessment.nomination_add").count() == 1

@@ -21,6 +21,7 @@ from tests.assessment.builders import (
     write_report,
 )
 from tests.indicators.values_builders import close_window
+from tests.uploads import PNG
 
 
 def audit_actions(report):
@@ -240,7 +241,7 @@ def test_attachment_checked_by_content(plan, coordinator):
     fake = SimpleUploadedFile("photo.png", b"not an image", content_type="image/png")
     with pytest.raises(ValidationError):
         services.attachment_add(report=report, upload=fake, description="", by=coordinator)
-    real = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20)
+    real = SimpleUploadedFile("photo.png", PNG)
     attachment = services.attachment_add(
         report=report, upload=real, description="成果照片", by=coordinator
     )

@@ -315,11 +315,8 @@ def test_sup9_public_index_by_region(plan, school, client):
 def test_sup9_public_photo_only_when_public(ministry, school, plan, other_plan, client, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    png = (
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-        b"\x00\x00\x00\x00IEND\xaeB`\x82"
-    )
+    from tests.uploads import PNG as png
+
     exchange = services.exchange_create(
         kind=ExchangeKind.INTER_SCHOOL,
         title="交流",

@@ -8,10 +8,9 @@ from django.urls import reverse
 from indicators.models import ValueEvidence
 from indicators.values import services
 from tests.indicators.values_builders import YEAR, open_window, plan_indicator, supported_plan
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture

@@ -19,10 +19,9 @@ from tests.indicators.values_builders import (
     submitted_report,
     supported_plan,
 )
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -190,11 +190,11 @@ def test_schools_import_preview_skips_blank_lines(ministry):
         (SimpleUploadedFile("directory.csv", b"\n\n"), "The file is empty."),
         (
             SimpleUploadedFile("directory.csv", b"\xff\xfe\xff"),
-            "The file is neither UTF-8 nor Big5 text.",
+            "The file's content is not a CSV file.",
         ),
         (
             SimpleUploadedFile("directory.xlsx", b"not a workbook"),
-            "The file is not a readable Excel workbook.",
+            "The file's content is not a XLSX file.",
         ),
         (
             SimpleUploadedFile("directory.csv", "代碼,學校名稱\n193404,x\n".encode()),
