@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 
 from portal.access import visible_or_404
+from portal.actions import refused, run_action
 from portal.schools.models import School
 
 from ..services import ConsultingError
 
 
 def run(request, action, success, redirect_to, form=None):
-    """Call the service; put its refusal on the form (or in a message), else say what
-    happened and redirect. Returns the response, or None when the form is shown again."""
-    try:
-        result = action()
-    except ConsultingError as exc:
-        if form is None:
-            messages.error(request, str(exc))
-            return redirect(redirect_to(None) if callable(redirect_to) else redirect_to)
-        form.add_error(None, str(exc))
-        return None
-    messages.success(request, success)
+    """Call the service (``portal.actions.run_action``); put its refusal on the form (or in a
+    message), else say what happened and redirect. Returns the response, or None when the
+    form is shown again."""
+    result = run_action(request, action, refusals=(ConsultingError,), form=form, success=success)
+    if refused(result):
+        if form is not None:
+            return None
+        result = None
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 
