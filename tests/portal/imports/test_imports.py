@@ -210,3 +210,41 @@ def test_import_job_of_another_school_404(plan, coordinator, other_school, clien
     assert client.get(job_url(job) + "?errors=xlsx").status_code == 404
     assert client.post(job_url(job), {"action": "apply"}).status_code == 404
     assert (ImportJob.objects.get().status, plan.budget_lines.count()) == ("ready", 0)
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["applications:budget_import", "schools:import"],
+)
+def test_import_pages_recent_jobs_query_count_does_not_grow(
+    plan, coordinator, ministry, client_for, name
+):
+    user = coordinator if name.startswith("applications") else ministry
+    client = client_for(user)
+    url = reverse(name, args=[plan.pk]) if name.startswith("applications") else reverse(name)
+    kind = "budget" if name.startswith("applications") else "schools"
+
+    def add_jobs(n):
+        for i in range(n):
+            ImportJob.objects.create(
+                kind=kind,
+                file_name=f"{i}.xlsx",
+                uploaded_by=user,
+                target_type_id=_plan_type() if kind == "budget" else None,
+                target_id=plan.pk if kind == "budget" else None,
+            )
+
+    add_jobs(1)
+    client.get(url)  # the session and the catalogue settle first
+    one = _queries(client, url)
+    add_jobs(2)
+    assert _queries(client, url) == one
