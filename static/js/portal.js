@@ -394,9 +394,21 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { mark(document); });
-  document.addEventListener("htmx:load", function (event) {
-    if (event.target instanceof Element) mark(event.target.closest(".table-responsive") ? event.target.closest(".table-responsive").parentElement : event.target);
+  // Widths change after the first paint (the web font arrives, a card opens): look again then.
+  const watcher = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      const box = entry.target.closest(".table-responsive");
+      if (box) mark(box.parentElement || document);
+    });
   });
-  window.addEventListener("resize", function () { mark(document); });
+  function watch(root) {
+    mark(root);
+    if (watcher) root.querySelectorAll(".table-responsive > table").forEach(function (table) { watcher.observe(table); });
+  }
+  document.addEventListener("DOMContentLoaded", function () { watch(document); });
+  window.addEventListener("load", function () { mark(document); });
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { mark(document); });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) watch(event.target.parentElement || event.target);
+  });
 })();

@@ -34,7 +34,8 @@ def demo_server(django_db_setup, django_db_blocker):
     """The demo data set (seed_demo) behind a live server of this module's own, seeded once.
 
     pytest-django's ``live_server`` empties the database after every test; the crawl of each
-    role reads the same demo data, so it is loaded once here and emptied at the module's end.
+    role reads the same demo data, so it is loaded once here (committed, so that the server's
+    own connection sees it on PostgreSQL too) and emptied at the module's end.
     """
     from pytest_django.live_server_helper import LiveServer
 
@@ -45,7 +46,12 @@ def demo_server(django_db_setup, django_db_blocker):
         ALLOWED_HOSTS=["localhost", "127.0.0.1", "testserver"],
         PORTAL_DOCUMENTS_IN_THREAD=False,
     )
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        # What the migrations put in the test database, to put back afterwards: the tests
+        # that run next on this worker expect it (as TransactionTestCase's serialized_rollback).
+        before = connection.creation.serialize_db_to_string()
         with override_settings(
             DEBUG=True, PASSWORD_HASHERS=FAST_HASHER, PORTAL_DOCUMENTS_IN_THREAD=False
         ):
@@ -58,6 +64,7 @@ def demo_server(django_db_setup, django_db_blocker):
             server.stop()
             settings.disable()
             call_command("flush", interactive=False, verbosity=0)
+            connection.creation.deserialize_db_from_string(before)
 
 
 @pytest.fixture

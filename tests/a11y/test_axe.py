@@ -19,7 +19,8 @@ from tests.a11y.conftest import axe_violations, sign_in
 
 # The demo data is loaded once for the module (demo_server); each test runs inside a
 # transaction of its own, which the live server shares (in-memory SQLite, one connection).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# Under ``--dist loadgroup`` the module stays on one worker, which seeds the demo once.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group("a11y-demo")]
 
 #: Demo accounts (seed_demo) by role; None is the visitor who is not signed in.
 ROLES = {
