@@ -182,6 +182,10 @@ def import_apply(*, job: ImportJob, by) -> str:
     try:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status in IN_PROGRESS:
+                raise ImportRefused(_("The file is still being read: wait for its preview."))
+            if job.status == JobStatus.FAILED:
+                raise ImportRefused(job.message)
             if job.status != JobStatus.READY:
                 raise ImportRefused(_("This import has already been applied or discarded."))
             if job.error_count:

@@ -248,3 +248,15 @@ def test_import_pages_recent_jobs_query_count_does_not_grow(
     one = _queries(client, url)
     add_jobs(2)
     assert _queries(client, url) == one
+
+
+def test_import_apply_while_reading_refused(plan, coordinator, client_for):
+    client = client_for(coordinator)
+    client.post(
+        reverse("applications:budget_import", args=[plan.pk]),
+        {"file": SimpleUploadedFile("b.xlsx", xlsx(HEADER, GOOD, 3)), "replace": "on"},
+    )  # not committed: the job waits to be read
+    job = ImportJob.objects.get()
+    response = client.post(job_url(job), {"action": "apply"}, follow=True)
+    assert "檔案仍在讀取中：請等候預覽。" in page_text(response.content)
+    assert (ImportJob.objects.get().status, plan.budget_lines.count()) == ("queued", 0)
