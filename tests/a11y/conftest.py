@@ -63,7 +63,7 @@ def demo_server(django_db_setup, django_db_blocker):
         finally:
             server.stop()
             settings.disable()
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
 
 
