@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from django import forms
@@ -273,9 +275,32 @@ class ScoreForm(forms.Form):
         }
 
 
+@dataclass
+class PassListRow:
+    """What the pass list shows and keeps for one application: whether it passes, the
+    reason for departing from the rule, the consolidated comments, and their errors."""
+
+    pk: int
+    passes: bool
+    reason: str
+    comment: str
+    reason_errors: list[str] = dataclass_field(default_factory=list)
+    comment_errors: list[str] = dataclass_field(default_factory=list)
+
+
+#: Posted values that leave a checkbox unticked (as Django's CheckboxInput reads them).
+UNTICKED = {"", "false", "False", "0", "off"}
+REASON_MAX, COMMENT_MAX = 2000, 20000
+
+
 class ConfirmForm(forms.Form):
-    """The pass list: one checkbox per application, preset by the rule, with a reason for
-    every departure from it."""
+    """The pass list: one form for the whole round, preset by the rule, with a reason for
+    every departure from it and each school's consolidated comments.
+
+    Each application's values are posted as ``pass_<plan id>``, ``reason_<plan id>`` and
+    ``comment_<plan id>`` and read here by plan id, not held as three form fields per row:
+    the form costs the same whatever the round's size, and the page renders the inputs.
+    """
 
     note = forms.CharField(
         label=_("Note on the results (e.g. the committee meeting that decided them)"),
@@ -287,43 +312,73 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, rows, comments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
-        comments = comments or {}
-        for row in rows:
-            pk = row.plan.pk
-            self.fields[f"comment_{pk}"] = forms.CharField(
-                label=_("Consolidated comments (綜合意見) for %(school)s")
-                % {"school": row.plan.school.name},
-                required=False,
-                max_length=20000,
-                initial=comments.get(pk, ""),
-                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"}),
-            )
-            self.fields[f"pass_{pk}"] = forms.BooleanField(
-                label=row.plan.school.name,
-                required=False,
-                initial=row.suggested,
-                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-            )
-            self.fields[f"reason_{pk}"] = forms.CharField(
-                label=_("Reason for departing from the rule: %(school)s")
-                % {"school": row.plan.school.name},
-                required=False,
-                max_length=2000,
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-            )
+        self.initial_comments = comments or {}
+        self.row_errors: dict[str, list[str]] = {}
 
-    def fields_for(self, row):
-        pk = row.plan.pk
-        return self[f"pass_{pk}"], self[f"reason_{pk}"], self[f"comment_{pk}"]
+    def _value(self, name: str) -> str:
+        return (self.data.get(name) or "").strip() if self.is_bound else ""
+
+    def _passes(self, row) -> bool:
+        if not self.is_bound:
+            return row.suggested
+        return self.data.get(f"pass_{row.plan.pk}", "") not in UNTICKED
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            pk = row.plan.pk
+            if len(self._value(f"reason_{pk}")) > REASON_MAX:
+                self.add_row_error(
+                    f"reason_{pk}",
+                    _("Keep the reason to %(n)s characters.") % {"n": REASON_MAX},
+                )
+            if len(self._value(f"comment_{pk}")) > COMMENT_MAX:
+                self.add_row_error(
+                    f"comment_{pk}",
+                    _("Keep the consolidated comments to %(n)s characters.") % {"n": COMMENT_MAX},
+                )
+        if self.row_errors:
+            raise forms.ValidationError(_("Correct the applications marked below."))
+        return cleaned
+
+    def add_row_error(self, name: str, message) -> bool:
+        """Keep an error of one application's input (``reason_<id>``, ``comment_<id>``);
+        false when ``name`` is not one."""
+        if not name or not name.startswith(("pass_", "reason_", "comment_")):
+            return False
+        self.row_errors.setdefault(name, []).append(str(message))
+        return True
+
+    def inputs(self) -> list[PassListRow]:
+        """Each row's values: as posted, or (unbound) the rule's choice and the prefill."""
+        result = []
+        for row in self.rows:
+            pk = row.plan.pk
+            result.append(
+                PassListRow(
+                    pk=pk,
+                    passes=self._passes(row),
+                    reason=self._value(f"reason_{pk}"),
+                    comment=(
+                        self._value(f"comment_{pk}")
+                        if self.is_bound
+                        else self.initial_comments.get(pk, "")
+                    ),
+                    reason_errors=self.row_errors.get(f"reason_{pk}", [])
+                    + self.row_errors.get(f"pass_{pk}", []),
+                    comment_errors=self.row_errors.get(f"comment_{pk}", []),
+                )
+            )
+        return result
 
     def comments(self) -> dict[int, str]:
-        return {r.plan.pk: self.cleaned_data.get(f"comment_{r.plan.pk}", "") for r in self.rows}
+        return {r.plan.pk: self._value(f"comment_{r.plan.pk}") for r in self.rows}
 
     def passed(self) -> set[int]:
-        return {r.plan.pk for r in self.rows if self.cleaned_data.get(f"pass_{r.plan.pk}")}
+        return {r.plan.pk for r in self.rows if self._passes(r)}
 
     def reasons(self) -> dict[int, str]:
-        return {r.plan.pk: self.cleaned_data.get(f"reason_{r.plan.pk}", "") for r in self.rows}
+        return {r.plan.pk: self._value(f"reason_{r.plan.pk}") for r in self.rows}
 
 
 class CommentForm(PortalForm):

@@ -74,7 +74,7 @@ SCORE_SHEET = register(
 def round_summary_context(rnd: Round) -> dict:
     rnd = Round.objects.select_related("committee__phase", "results_confirmed_by").get(pk=rnd.pk)
     assignments = selectors.round_assignments(rnd)
-    result = selectors.ranking(rnd, assignments)
+    result = selectors.ranking(rnd)
     by_plan: dict[int, list[Assignment]] = {}
     for a in sorted(assignments, key=lambda a: (a.member.category, a.member_id)):
         by_plan.setdefault(a.plan_id, []).append(a)
@@ -84,7 +84,7 @@ def round_summary_context(rnd: Round) -> dict:
         "ranking": result,
         "by_plan": by_plan,
         "composition": selectors.composition(rnd.committee),
-        "progress": selectors.progress(rnd),
+        "progress": selectors.progress_totals(rnd),
         "generated_at": timezone.now(),
     }
 
@@ -240,7 +240,7 @@ def scores_workbook(rnd: Round) -> bytes:
         ]
     )
     yes, no = _("Yes"), _("No")
-    for row in selectors.ranking(rnd, assignments).rows:
+    for row in selectors.ranking(rnd).rows:
         ranked.append(
             [
                 row.rank,

@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,10 +189,10 @@ def passed_first_round(committee) -> set[int]:
     )
 
 
-def round_pool(rnd: Round) -> list[Plan]:
+def round_pool_queryset(rnd: Round):
     """The applications a round reviews: for round 1 every application of the committee's
     phase and year that was submitted; for round 2 only the confirmed passers of round 1
-    (SEL-4)."""
+    (SEL-4). Selected by subqueries, so no row is repeated and no DISTINCT is needed."""
     committee = rnd.committee
     plans = Plan.objects.select_related("school", "school__district", "phase")
     if rnd.number == RoundNumber.FIRST:
@@ -201,16 +202,55 @@ def round_pool(rnd: Round) -> list[Plan]:
                 application_year=committee.academic_year,
                 status__in=REVIEWABLE,
             )
-            | Q(review_assignments__round=rnd)
+            | Q(pk__in=Assignment.objects.filter(round=rnd).values("plan_id"))
         )
     else:
         plans = plans.filter(
-            review_outcomes__round__committee_id=committee.pk,
-            review_outcomes__round__number=RoundNumber.FIRST,
-            review_outcomes__round__results_confirmed_at__isnull=False,
-            review_outcomes__passed=True,
+            pk__in=RoundOutcome.objects.filter(
+                round__committee_id=committee.pk,
+                round__number=RoundNumber.FIRST,
+                round__results_confirmed_at__isnull=False,
+                passed=True,
+            ).values("plan_id")
         )
-    return list(plans.distinct().order_by("school__district__order", "school__code"))
+    return plans.order_by("school__district__order", "school__code")
+
+
+def round_pool(rnd: Round) -> list[Plan]:
+    return list(round_pool_queryset(rnd))
+
+
+class _CountedRows:
+    """A page of rows whose query also counted the whole list (``COUNT(*) OVER ()``), so
+    the paginator needs no COUNT query of its own."""
+
+    def __init__(self, rows: list, total: int):
+        self.rows, self.total = rows, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.rows
+
+
+def pool_page(rnd: Round, number, per_page: int):
+    """One page of the round's pool, counted in the same query: a Django ``Page``."""
+    try:
+        number = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    plans = round_pool_queryset(rnd).annotate(pool_size=Window(Count("pk")))
+    rows = list(plans[(number - 1) * per_page : number * per_page])
+    if not rows and number > 1:  # past the last page: show the last one, as get_page does
+        total = round_pool_queryset(rnd).count()
+        number = max(1, -(-total // per_page))
+        rows = list(plans[(number - 1) * per_page : number * per_page])
+    total = rows[0].pool_size if rows else 0
+    return Paginator(_CountedRows(rows, total), per_page).page(number)
 
 
 def active_members(committee) -> list[CommitteeMember]:
@@ -301,44 +341,124 @@ class Progress:
         return round(100 * self.submitted / self.assigned) if self.assigned else 0
 
 
-def round_assignments(rnd: Round):
-    return list(
-        Assignment.objects.filter(round=rnd).select_related(
-            "member", "member__user", "review", "plan", "plan__school"
-        )
+def round_assignments(rnd: Round, plans=None):
+    """The round's assignments (of ``plans`` only, when given) with their member, review and
+    school: for the pages and documents that show each one."""
+    assignments = Assignment.objects.filter(round=rnd).select_related(
+        "member", "member__user", "review", "plan", "plan__school"
+    )
+    if plans is not None:
+        assignments = assignments.filter(plan__in=plans)
+    return list(assignments)
+
+
+def member_loads(rnd: Round) -> dict[int, int]:
+    """Each member's active assignments in the round, counted in SQL."""
+    return dict(
+        Assignment.objects.filter(round=rnd, status=AssignmentStatus.ACTIVE)
+        .order_by()
+        .values_list("member_id")
+        .annotate(n=Count("pk"))
     )
 
 
-def progress(rnd: Round) -> Progress:
-    """Missing reviews per reviewer and per application, in four queries."""
-    pool = round_pool(rnd)
-    assignments = round_assignments(rnd)
+@dataclass(frozen=True)
+class Fact:
+    """What the progress board and the ranking need of an assignment: ids, states and the
+    review's total, read as plain values (no model instances, no joins but the review)."""
+
+    pk: int
+    member_id: int
+    plan_id: int
+    status: str
+    review_id: int | None
+    review_status: str | None
+    total: Decimal | None
+    comment: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.status == AssignmentStatus.ACTIVE
+
+    @property
+    def submitted(self) -> bool:
+        return self.review_status == ReviewStatus.SUBMITTED
+
+
+def assignment_facts(rnd: Round, *, comments: bool = False) -> list[Fact]:
+    """Every assignment of the round as a ``Fact``, in the assignments' order, in one query;
+    with the reviews' overall comments when asked (for ``round_comment_drafts``)."""
+    fields = ["pk", "member_id", "plan_id", "status", "review__pk", "review__status"]
+    fields += ["review__total", "review__comment"] if comments else ["review__total"]
+    rows = Assignment.objects.filter(round=rnd).order_by("plan_id", "pk").values_list(*fields)
+    return [Fact(*row) for row in rows]
+
+
+def _plans_by_id(pool: list[Plan], needed) -> dict[int, Plan]:
+    """The pool's plans by id, and those of ``needed`` ids outside it (an application taken
+    out of the pool after being assigned; or, for a page of the pool, the plans on other
+    pages that a reviewer still has to review), loaded only if there are any."""
+    plans = {p.pk: p for p in pool}
+    outside = set(needed) - plans.keys()
+    if outside:
+        plans.update(
+            (p.pk, p)
+            for p in Plan.objects.filter(pk__in=outside).select_related(
+                "school", "school__district", "phase"
+            )
+        )
+    return plans
+
+
+def progress(rnd: Round, facts: list[Fact] | None = None, page=None) -> Progress:
+    """Missing reviews per reviewer and per application, in four queries (five when a
+    removed member or a plan outside the pool has assignments).
+
+    With ``page`` (some plans of ``round_pool_queryset``), the applications are those of the
+    page only; the reviewers and the totals are still the whole round's.
+    """
+    pool = round_pool(rnd) if page is None else list(page)
+    facts = assignment_facts(rnd) if facts is None else facts
     members = {m.pk: m for m in active_members(rnd.committee)}
-    for a in assignments:
-        members.setdefault(a.member_id, a.member)
+    removed = {f.member_id for f in facts} - members.keys()
+    if removed:
+        members.update(
+            (m.pk, m)
+            for m in CommitteeMember.objects.filter(pk__in=removed).select_related(
+                "user", "affiliated_school"
+            )
+        )
+    needed = (
+        {f.plan_id for f in facts}
+        if page is None
+        else {f.plan_id for f in facts if f.active and not f.submitted}
+    )
+    plans = _plans_by_id(pool, needed)
     reviewers = {pk: ReviewerProgress(member=m) for pk, m in members.items()}
     applications = {p.pk: ApplicationProgress(plan=p) for p in pool}
-    for a in assignments:
-        reviewer = reviewers[a.member_id]
-        application = applications.get(a.plan_id)
-        if application is None:
-            application = applications[a.plan_id] = ApplicationProgress(plan=a.plan)
-        if a.status != AssignmentStatus.ACTIVE:
+    nowhere = ApplicationProgress(plan=None)  # counts of plans on other pages, not shown
+    for f in facts:
+        reviewer = reviewers[f.member_id]
+        application = applications.get(f.plan_id)
+        if application is None and page is not None:
+            application = nowhere
+        elif application is None:
+            application = applications[f.plan_id] = ApplicationProgress(plan=plans[f.plan_id])
+        if not f.active:
             reviewer.abstained += 1
             application.abstained += 1
             continue
-        review = review_of(a)
         reviewer.assigned += 1
         application.assigned += 1
-        if review and review.status == ReviewStatus.SUBMITTED:
+        if f.submitted:
             reviewer.submitted += 1
             application.submitted += 1
             continue
-        if review:
+        if f.review_id is not None:
             reviewer.drafts += 1
             application.drafts += 1
-        reviewer.pending.append(a.plan)
-        application.missing_by.append(a.member)
+        reviewer.pending.append(plans[f.plan_id])
+        application.missing_by.append(members[f.member_id])
     reviewer_rows = sorted(
         reviewers.values(), key=lambda r: (-r.missing, r.member.category, r.member.pk)
     )
@@ -347,6 +467,35 @@ def progress(rnd: Round) -> Progress:
         applications=list(applications.values()),
         assigned=sum(r.assigned for r in reviewer_rows),
         submitted=sum(r.submitted for r in reviewer_rows),
+    )
+
+
+@dataclass
+class ProgressTotals:
+    """A round's reviews assigned and submitted, counted in SQL."""
+
+    assigned: int
+    submitted: int
+
+    @property
+    def missing(self):
+        return self.assigned - self.submitted
+
+    @property
+    def percent(self):
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+def progress_totals(rnd: Round) -> ProgressTotals:
+    """The figures of ``progress`` that summarise a round, in one query whatever its size."""
+    active = Q(status=AssignmentStatus.ACTIVE)
+    counts = Assignment.objects.filter(round=rnd).aggregate(
+        assigned=Count("pk", filter=active),
+        submitted=Count("pk", filter=active & Q(review__status=ReviewStatus.SUBMITTED)),
+    )
+    return ProgressTotals(
+        assigned=counts["assigned"] or 0,
+        submitted=counts["submitted"] or 0,
     )
 
 
@@ -398,30 +547,31 @@ class Ranking:
         return sum(1 for r in self.rows if r.outcome and r.outcome.passed)
 
 
-def ranking(rnd: Round, assignments=None) -> Ranking:
+def ranking(rnd: Round, facts: list[Fact] | None = None) -> Ranking:
     """Each application's score, its rank and whether the pass rule passes it (SEL-4, SEL-7).
 
     Counted are the submitted reviews of active assignments: abstentions (a declared
-    conflict) and recusals are left out, and so are reviews still missing.
+    conflict) and recusals are left out, and so are reviews still missing. The arithmetic
+    runs on the reviews' totals read as plain values (``assignment_facts``).
     """
     pool = round_pool(rnd)
-    assignments = round_assignments(rnd) if assignments is None else assignments
+    facts = assignment_facts(rnd) if facts is None else facts
     outcomes = {o.plan_id: o for o in RoundOutcome.objects.filter(round=rnd)}
+    plans = _plans_by_id(pool, {f.plan_id for f in facts})
     rows = {p.pk: RankRow(plan=p) for p in pool}
     counted = []
-    for a in assignments:
-        row = rows.get(a.plan_id)
+    for f in facts:
+        row = rows.get(f.plan_id)
         if row is None:
-            row = rows[a.plan_id] = RankRow(plan=a.plan)
-        if a.status != AssignmentStatus.ACTIVE:
+            row = rows[f.plan_id] = RankRow(plan=plans[f.plan_id])
+        if not f.active:
             row.abstained += 1
             continue
-        review = review_of(a)
-        if review is None or review.status != ReviewStatus.SUBMITTED:
+        if not f.submitted:
             row.missing += 1
             continue
-        row.totals.append(review.total)
-        counted.append((review.pk, a.member_id, review.total, a.plan_id))
+        row.totals.append(f.total)
+        counted.append((f.review_id, f.member_id, f.total, f.plan_id))
     normalised = (
         aggregation.zscore_normalise([(r, m, t) for r, m, t, _p in counted])
         if rnd.normalise
@@ -694,14 +844,19 @@ def comment_draft(assignments) -> str:
     return "\n".join(lines)
 
 
-def round_comment_drafts(rnd: Round, assignments=None) -> dict[int, str]:
+def round_comment_drafts(rnd: Round, facts: list[Fact] | None = None) -> dict[int, str]:
     """What the confirmation form offers as each school's consolidated comments: those saved,
-    else its reviewers' comments without names. One query besides ``assignments``."""
-    assignments = round_assignments(rnd) if assignments is None else assignments
-    by_plan: dict[int, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        by_plan[a.plan_id].append(a)
-    drafts = {pk: comment_draft(sorted(items, key=lambda a: a.pk)) for pk, items in by_plan.items()}
+    else its reviewers' comments without names (as ``comment_draft``). One query besides
+    ``facts`` (read with their comments)."""
+    facts = assignment_facts(rnd, comments=True) if facts is None else facts
+    by_plan: dict[int, list[str]] = defaultdict(list)
+    for f in facts:
+        if f.active and f.submitted and (f.comment or "").strip():
+            by_plan[f.plan_id].append(f.comment.strip())
+    drafts = {
+        pk: "\n".join(f"{n}. {text}" for n, text in enumerate(texts, 1))
+        for pk, texts in by_plan.items()
+    }
     for comment in ConsolidatedComment.objects.filter(round=rnd):
         drafts[comment.plan_id] = comment.text
     return drafts

@@ -27,6 +27,13 @@ def _add_errors(form, exc: ValidationError) -> None:
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None
             for error in errors:
+                # An error of one application's input on the pass list stays by its row.
+                if (
+                    target is None
+                    and hasattr(form, "add_row_error")
+                    and form.add_row_error(field, " ".join(error.messages))
+                ):
+                    continue
                 form.add_error(target, error)
     else:
         for message in exc.messages:

@@ -118,7 +118,7 @@ def committee_detail(request, pk):
         {
             "committee": committee,
             "composition": selectors.composition(committee),
-            "rounds": [(r, selectors.progress(r)) for r in rounds],
+            "rounds": [(r, selectors.progress_totals(r)) for r in rounds],
             "form": MemberAddForm(committee=committee),
         },
     )

@@ -29,14 +29,14 @@ from ._base import (
 
 def ranking(request, pk):
     rnd = _round(request, pk)
-    round_assignments = selectors.round_assignments(rnd)
-    result = selectors.ranking(rnd, round_assignments)
+    facts = selectors.assignment_facts(rnd, comments=not rnd.is_confirmed)
+    result = selectors.ranking(rnd, facts)
     form = None
     if not rnd.is_confirmed:
         form = ConfirmForm(
             request.POST or None,
             rows=result.rows,
-            comments=selectors.round_comment_drafts(rnd, round_assignments),
+            comments=selectors.round_comment_drafts(rnd, facts),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -50,6 +50,8 @@ def ranking(request, pk):
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
+                if form.row_errors and not form.non_field_errors():
+                    form.add_error(None, _("Correct the applications marked below."))
             except services.ReviewError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -67,9 +69,9 @@ def ranking(request, pk):
             "ranking",
             ranking=result,
             form=form,
-            rows=[
-                (row, form.fields_for(row) if form else (None, None, None)) for row in result.rows
-            ],
+            rows=list(zip(result.rows, form.inputs(), strict=True))
+            if form
+            else [(row, None) for row in result.rows],
             gaps=gaps,
             left_out=list(left_out.values()),
             confirm_refusal=None if rnd.is_confirmed else checks.confirm(rnd, result, gaps),

@@ -39,6 +39,9 @@ from ._base import (
     _with_reason,
 )
 
+#: Applications per page on the progress board and the assignments page.
+PER_PAGE = 50
+
 # --- Rounds ---------------------------------------------------------------------------------
 
 
@@ -50,7 +53,8 @@ def round_detail(request, pk):
         _round_context(
             rnd,
             "overview",
-            progress=selectors.progress(rnd),
+            progress=selectors.progress_totals(rnd),
+            application_count=selectors.round_pool_queryset(rnd).count(),
             criteria=selectors.criteria_of(rnd),
             rubric_locked=selectors.rubric_locked(rnd),
             documents=documents_for(rnd, kind=reports.ROUND_SUMMARY.key),
@@ -153,17 +157,14 @@ def criterion_delete(request, pk, criterion_pk):
 
 def assignments(request, pk):
     rnd = _round(request, pk)
-    pool = selectors.round_pool(rnd)
+    page = selectors.pool_page(rnd, request.GET.get("page"), PER_PAGE)
+    pool = list(page)
     members = selectors.active_members(rnd.committee)
     conflicts = selectors.conflict_map(rnd.committee_id, members, pool)
-    existing = selectors.round_assignments(rnd)
     by_plan: dict[int, list[Assignment]] = {}
-    for a in existing:
+    for a in selectors.round_assignments(rnd, plans=pool):
         by_plan.setdefault(a.plan_id, []).append(a)
-    load = {m.pk: 0 for m in members}
-    for a in existing:
-        if a.status == AssignmentStatus.ACTIVE and a.member_id in load:
-            load[a.member_id] += 1
+    load = selectors.member_loads(rnd)
     rows = []
     for plan in pool:
         current = by_plan.get(plan.pk, [])
@@ -188,7 +189,8 @@ def assignments(request, pk):
             rnd,
             "assignments",
             rows=rows,
-            members=[(m, load[m.pk]) for m in members],
+            page=page,
+            members=[(m, load.get(m.pk, 0)) for m in members],
             auto_form=AutoAssignForm(initial={"per_application": rnd.reviewers_per_application}),
         ),
     )
@@ -294,7 +296,8 @@ def review_reopen(request, pk):
 
 def progress(request, pk):
     rnd = _round(request, pk)
-    board = selectors.progress(rnd)
+    page = selectors.pool_page(rnd, request.GET.get("page"), PER_PAGE)
+    board = selectors.progress(rnd, page=page)
     return render(
         request,
         "review/progress.html",
@@ -302,6 +305,7 @@ def progress(request, pk):
             rnd,
             "progress",
             board=board,
+            page=page,
             now=timezone.now(),
             remind_refusal=checks.remind(rnd, board.missing),
         ),

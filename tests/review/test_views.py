@@ -465,6 +465,83 @@ def test_ranking_query_count(
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("size", [1, 3])
+def test_assignments_page_query_count(
+    size, client_for, committee, round1, ministry, django_assert_num_queries
+):
+    """The page of applications counted with its rows; the members' loads counted in SQL."""
+    _populate(committee, ministry, round1, size)
+    client = client_for(ministry)
+    url = reverse("review:assignments", args=[round1.pk])
+    client.get(url)
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert response.content.decode().count('<tr id="plan-') == size
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_committee_and_round_pages_query_count(
+    size, client_for, committee, round1, ministry, django_assert_num_queries
+):
+    """Each round's reviews assigned and submitted are one aggregate query."""
+    _populate(committee, ministry, round1, size)
+    client = client_for(ministry)
+    for url, queries in (
+        (reverse("review:committee_detail", args=[committee.pk]), 9),
+        (reverse("review:round_detail", args=[round1.pk]), 9),
+    ):
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+
+def test_progress_and_assignments_pages_paginate_the_applications(
+    client_for, committee, round1, ministry, monkeypatch
+):
+    from review.views import rounds
+
+    monkeypatch.setattr(rounds, "PER_PAGE", 2)
+    _populate(committee, ministry, round1, 3)
+    pool = selectors.round_pool(round1)
+    client = client_for(ministry)
+    progress = reverse("review:progress", args=[round1.pk])
+    assignments = reverse("review:assignments", args=[round1.pk])
+    for page, shown in ((1, pool[:2]), (2, pool[2:])):
+        board = client.get(progress, {"page": page}).content.decode()
+        table = board.split('id="application-progress"')[1]
+        assert [p.pk for p in pool if f"/review/plans/{p.pk}/" in table] == [p.pk for p in shown]
+        assert "已送出 9／9 份評分" in board  # the whole round's figures on every page
+        listed = client.get(assignments, {"page": page}).content.decode()
+        assert [p.pk for p in pool if f'id="plan-{p.pk}"' in listed] == [p.pk for p in shown]
+
+
+def test_ranking_refuses_a_reason_too_long_and_keeps_what_was_typed(
+    client_for, round1, ministry, expert, industry, plan, other_plan
+):
+    for member in (expert, industry):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
+        builders.submit(builders.assign(round1, member, other_plan, ministry), "0.5")
+    url = reverse("review:ranking", args=[round1.pk])
+    response = client_for(ministry).post(
+        url,
+        {
+            f"pass_{plan.pk}": "on",
+            f"pass_{other_plan.pk}": "on",
+            f"reason_{other_plan.pk}": "理" * 2001,
+            f"comment_{plan.pk}": "甲校意見",
+        },
+    )
+    page = response.content.decode()
+    assert "理由請勿超過 2000 字。" in page
+    assert "請修正下方標示的申請案。" in page
+    assert ">\n甲校意見</textarea>" in page
+    assert (
+        f'name="pass_{other_plan.pk}" id="id_pass_{other_plan.pk}" class="form-check-input" checked'
+        in page
+    )
+    assert not RoundOutcome.objects.exists()
+
+
 # --- Rounds: settings and rubric ----------------------------------------------------------
 
 
