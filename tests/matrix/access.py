@@ -57,6 +57,16 @@ def post_only(post) -> Access:
     )
 
 
+#: Those who have nothing to do with school A: no page they open may name it, but these,
+#: where every school's name is meant to be seen.
+STRANGERS = ("coordinator_b", "principal_b", "reviewer_unassigned")
+NAMES_EVERY_SCHOOL = {
+    "consulting:exchange_create": "co-hosts are chosen among all supported schools (SUP-5)",
+    "consulting:exchange_detail": "exchanges are open to everyone signed in, hosts named",
+    "consulting:public_index": "the public programme page lists the supported schools",
+    "consulting:public_school": "a supported school's public page",
+}
+
 ACCESS = {
     "home": page(SIGNED_IN),
     "healthz": page(EVERYONE),

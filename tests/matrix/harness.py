@@ -67,6 +67,7 @@ class Outcome:
     location: str = ""
     error: str = ""
     changed: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
 
 
 def clients_for(world, roles) -> dict[str, Client]:
@@ -82,7 +83,7 @@ def clients_for(world, roles) -> dict[str, Client]:
     return clients
 
 
-def request(client, method, url, *, data=None, baseline=None, tables=None) -> Outcome:
+def request(client, method, url, *, data=None, baseline=None, tables=None, look_for=()) -> Outcome:
     """One request, rolled back afterwards; with ``baseline``, the tables that changed."""
     outcome = None
     # The session cookie as it was: a request that logs out or rotates the session (rolled
@@ -93,6 +94,9 @@ def request(client, method, url, *, data=None, baseline=None, tables=None) -> Ou
         try:
             response = client.post(url, data or {}) if method == "post" else client.get(url)
             outcome = Outcome(response.status_code, response.get("Location", ""))
+            if look_for and response.status_code == 200 and not response.streaming:
+                body = response.content.decode(errors="replace")
+                outcome.mentions = tuple(text for text in look_for if text in body)
         except Exception as exc:  # a crash is a finding of its own
             outcome = Outcome(500, error=f"{type(exc).__name__}: {exc}"[:300])
         broken = connection.needs_rollback

@@ -26,7 +26,7 @@ import pytest
 from django.urls import reverse
 
 from tests.matrix import harness, params
-from tests.matrix.access import ACCESS
+from tests.matrix.access import ACCESS, NAMES_EVERY_SCHOOL, STRANGERS
 from tests.matrix.patterns import EXCLUDED_NAMES, EXCLUDED_PREFIXES, all_patterns, unnamed
 from tests.matrix.world import ROLES, build_world
 
@@ -137,6 +137,8 @@ def run_matrix() -> Report:
     clients = harness.clients_for(world, ROLES)
     tables = harness.watched_tables()
     baseline = harness.fingerprint(tables)
+    school_a = world.objects["school_a"]
+    names_of_a = (school_a.name, school_a.code)
     # MATRIX_PATTERNS=applications:,review:plan narrows a run to the names starting so (while
     # working on a few pages); the suite runs them all.
     only = tuple(filter(None, os.environ.get("MATRIX_PATTERNS", "").split(",")))
@@ -154,11 +156,17 @@ def run_matrix() -> Report:
             continue
         report.patterns += 1
         for role in ROLES:
-            outcome = harness.request(clients[role], "get", url)
+            look_for = names_of_a if role in STRANGERS else ()
+            outcome = harness.request(clients[role], "get", url, look_for=look_for)
             report.requests += 1
             problem = _get_problem(pattern.name, role, access, outcome)
             if problem:
                 report.problems.append(problem)
+            if outcome.mentions and pattern.name not in NAMES_EVERY_SCHOOL:
+                report.problems.append(
+                    f"GET {pattern.name} as {role}: the page names school A "
+                    f"({', '.join(outcome.mentions)}), which {role} has nothing to do with"
+                )
         for role in ROLES:
             if role in access.post:
                 continue
