@@ -127,6 +127,20 @@ def test_every_page_a_role_reaches_passes_axe(demo_page, role):
     assert not failures, f"{len(failures)} of {len(visited)} pages fail:\n" + report(failures)
 
 
+def test_english_pages_pass_axe_and_mark_chinese_data(demo_page):
+    """In English (longer labels, Chinese data among English words), for ministry staff, who
+    see the most pages; Chinese school names on them say they are Chinese (WCAG 3.1.2)."""
+    page = demo_page
+    sign_in(page, "ministry")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    visited, failures = crawl(page)
+    assert len(visited) >= 3
+    assert not failures, f"{len(failures)} of {len(visited)} pages fail:\n" + report(failures)
+    page.goto("/schools/")
+    expect(page.locator("#school-table [lang=zh-Hant]").first).to_be_visible()
+
+
 def test_anonymous_public_pages_pass_axe(demo_page):
     """The public programme pages, which nothing signed-out links to from the login page."""
     visited, failures = crawl(demo_page, start="/public/programme/")
