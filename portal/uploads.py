@@ -28,7 +28,7 @@ ATTACHMENTS = (".pdf", ".png", ".jpg", ".jpeg")
 
 
 class ContentError(Exception):
-    """The file is not what its name says."""
+    """The file is not what its name says; a message, if given, says more precisely why."""
 
 
 def _is_zip(upload) -> bool:
@@ -114,7 +114,7 @@ def _check_csv(upload) -> None:
             return
         except UnicodeDecodeError:
             continue
-    raise ContentError
+    raise ContentError(_("The file is neither UTF-8 nor Big5 text."))
 
 
 #: extension → (content type to store and serve, check of the content)
@@ -177,10 +177,11 @@ def check_content(
     upload.seek(0)
     try:
         check(upload)
-    except ContentError:
-        raise ValidationError(
-            {field: _("The file's content is not a %(ext)s file.") % {"ext": extension[1:].upper()}}
-        ) from None
+    except ContentError as exc:
+        message = str(exc) or _("The file's content is not a %(ext)s file.") % {
+            "ext": extension[1:].upper()
+        }
+        raise ValidationError({field: message}) from None
     finally:
         upload.seek(0)
     return extension, content_type

@@ -116,6 +116,7 @@ def test_upload_polyglot_and_disguised_files_refused(name, data, message):
         ("說明.docx", _xlsx(), "The file's content is not a DOCX file."),
         ("名冊.csv", PDF, "The file's content is not a CSV file."),
         ("名冊.csv", b"\xff\xfe\x00\x00binary", "The file's content is not a CSV file."),
+        ("名冊.csv", b"\xff\xfe\xff", "The file is neither UTF-8 nor Big5 text."),
     ],
 )
 def test_upload_office_files_by_content(name, data, message):

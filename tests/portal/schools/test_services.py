@@ -190,7 +190,7 @@ def test_schools_import_preview_skips_blank_lines(ministry):
         (SimpleUploadedFile("directory.csv", b"\n\n"), "The file is empty."),
         (
             SimpleUploadedFile("directory.csv", b"\xff\xfe\xff"),
-            "The file's content is not a CSV file.",
+            "The file is neither UTF-8 nor Big5 text.",
         ),
         (
             SimpleUploadedFile("directory.xlsx", b"not a workbook"),
