@@ -1,5 +1,6 @@
 """Template filters and tags: ROC years and dates, scores, languages, links."""
 
+import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import template
@@ -74,16 +75,21 @@ def html_lang(context):
     return "zh-Hant" if code.lower().startswith("zh") else code
 
 
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 @register.filter
 def zh(value):
     """Chinese data (a school's name, a programme term) marked as Chinese on a page that is not.
 
     Screen readers read text in the page's language; a school's name on an English page is
-    read in Chinese only when it says so (WCAG 3.1.2). On Chinese pages nothing is added.
+    read in Chinese only when it says so (WCAG 3.1.2). On Chinese pages, and for text with no
+    Chinese characters (a name in Latin letters), nothing is added.
     """
     if value in (None, ""):
         return ""
-    if (translation.get_language() or "zh-hant").lower().startswith("zh"):
+    chinese_page = (translation.get_language() or "zh-hant").lower().startswith("zh")
+    if chinese_page or not _HAN.search(str(value)):
         return conditional_escape(value)
     return format_html('<span lang="zh-Hant">{}</span>', value)
 

@@ -24,6 +24,12 @@ def test_zh_adds_nothing_on_chinese_pages_and_still_escapes():
     assert html == "&lt;b&gt;臺中高工&lt;/b&gt;"
 
 
+def test_zh_leaves_latin_text_alone_on_english_pages():
+    with translation.override("en"):
+        html = NAME.render(Context({"name": "Mary Chen"}))
+    assert html == "Mary Chen"
+
+
 def test_zh_escapes_on_english_pages():
     with translation.override("en"):
         html = NAME.render(Context({"name": "<b>臺中高工</b>"}))
