@@ -287,6 +287,11 @@ class PassListRow:
     reason_errors: list[str] = dataclass_field(default_factory=list)
     comment_errors: list[str] = dataclass_field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        """The plan id as the inputs' names use it (a string: not localised as a number)."""
+        return str(self.pk)
+
 
 #: Posted values that leave a checkbox unticked (as Django's CheckboxInput reads them).
 UNTICKED = {"", "false", "False", "0", "off"}

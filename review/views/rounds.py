@@ -9,11 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Plan
 from portal.access import require
+from portal.accounts.enums import CommitteeCategory
 from portal.documents.selectors import documents_for
 
 from .. import checks, reports, selectors, services, tasks
@@ -162,8 +164,14 @@ def assignments(request, pk):
     members = selectors.active_members(rnd.committee)
     conflicts = selectors.conflict_map(rnd.committee_id, members, pool)
     by_plan: dict[int, list[Assignment]] = {}
-    for a in selectors.round_assignments(rnd, plans=pool):
+    page_assignments = selectors.round_assignments(rnd, plans=pool)
+    for a in page_assignments:
         by_plan.setdefault(a.plan_id, []).append(a)
+    # Each member's name and category, worded once: a page lists every candidate per row.
+    categories = {value: str(label) for value, label in CommitteeCategory.choices}
+    for m in [*members, *(a.member for a in page_assignments)]:
+        m.name_and_category = f"{m.user.display_name}（{categories.get(m.category, m.category)}）"
+        m.option = format_html('<option value="{}">{}</option>', str(m.pk), m.name_and_category)
     load = selectors.member_loads(rnd)
     rows = []
     for plan in pool:
