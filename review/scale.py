@@ -77,6 +77,7 @@ def _committee(ctx) -> Committee:
 
 
 def build(ctx) -> None:
+    _RUBRICS.clear()
     if ctx.drafts >= len(ctx.schools):
         ctx.log("no submitted plan: no committee review")
         return
@@ -119,13 +120,23 @@ def build(ctx) -> None:
     ctx.log(f"{submitted} reviews submitted, {len(work) - submitted} drafts")
 
 
+#: Each round's rubric, read once per process: it cannot change once scoring began (SEL-1).
+_RUBRICS: dict[int, list] = {}
+
+
+def _criteria(rnd) -> list:
+    if rnd.pk not in _RUBRICS:
+        _RUBRICS[rnd.pk] = selectors.criteria_of(rnd)
+    return _RUBRICS[rnd.pk]
+
+
 def _score(work: tuple[int, bool]) -> int:
     """One reviewer's review of one application, saved (and submitted) by the reviewer."""
     from .models import Assignment
 
     assignment_id, submit = work
     assignment = Assignment.objects.select_related("member__user", "round").get(pk=assignment_id)
-    values, recommendation = scores_for(assignment, selectors.criteria_of(assignment.round))
+    values, recommendation = scores_for(assignment, _criteria(assignment.round))
     services.review_save(
         assignment=assignment,
         by=assignment.member.user,

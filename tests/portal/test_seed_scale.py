@@ -175,3 +175,15 @@ def test_seed_scale_refused_with_debug_off(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("seed_scale", schools=2, jobs=1, stdout=StringIO())
     assert (School.objects.count(), Plan.objects.count(), User.objects.count()) == before
+
+
+def test_seed_hasher_hashes_are_checked_by_the_portals_own_hasher(settings):
+    """The seed hashes with fewer PBKDF2 iterations; the portal's hasher, reading the
+    iterations from the hash, accepts the password (and upgrades it at first login)."""
+    from django.contrib.auth.hashers import check_password, identify_hasher
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    encoded = scale.SeedPasswordHasher().encode(scale.SCALE_PASSWORD, "scalesalt123")
+    assert check_password(scale.SCALE_PASSWORD, encoded)
+    assert not check_password("wrong", encoded)
+    assert identify_hasher(encoded).must_update(encoded)
