@@ -134,7 +134,10 @@ def markdown(results) -> str:
     s, big = results["scales"][small], results["scales"][large]
     floor_s, floor_b = _median(s.get("floor")), _median(big.get("floor"))
     lines = [
-        f"# Benchmark: {small} and {large} schools",
+        f"# Benchmark: {small} and {large} schools"
+        if small != large
+        else f"# Benchmark: {small} schools (one scale: the growth goals need two; its columns "
+        "are repeated)",
         "",
         f"Run {results['started']} → {results.get('finished', '?')}; machine "
         f"{results['machine_before']['cpus']} CPUs, load average "
