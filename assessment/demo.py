@@ -290,8 +290,9 @@ def _demo_school(panel: Panel, ministry) -> None:
     """The demo school (``school``) writes its 114 report: the routine parts are in, one
     missed target is left to explain and the budget execution to fill; ``panel`` is assigned
     and the visit is on the calendar (earlier today), so the whole year can be walked — sent,
-    signed off by ``principal``, visited, decided. The school's 114 was marked passed by hand
-    before the assessment existed: the outcome decides it now, so it is opened again."""
+    signed off by ``principal``, visited, decided — and only then may the plan go on into 115.
+    The school's 114 was marked passed by hand before the assessment existed: the outcome
+    decides it now, so it is opened again."""
     from applications import services as plan_services
     from applications.models import PlanYear
 
@@ -313,6 +314,12 @@ def _demo_school(panel: Panel, ministry) -> None:
             note="績效考核進行中，待考核結果決定",
             by=ministry,
         )
+    if plan.application_year < YEAR:
+        # The plan went on into 114 when 113 passed (續辦, SCHED-3): 115 may start only once
+        # the outcome of 114 is decided, which is the walk this school is for.
+        plan.kind = PlanKind.CONTINUATION
+        plan.application_year = YEAR
+        plan.save(update_fields=["kind", "application_year", "updated_at"])
     _one_miss_values(plan, coordinator)
     report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
     _routine_parts(report, coordinator)

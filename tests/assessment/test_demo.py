@@ -104,6 +104,22 @@ def test_demo_school_has_a_draft_with_one_miss_to_explain_and_spending_to_fill(s
     assert any("訪視尚未登錄紀錄" in m for m in missing)
 
 
+def test_demo_school_cannot_go_on_into_115_before_the_outcome_of_114(seeded):
+    """SCHED-3: the demo school's plan is in 114; going on into 115 waits for 114's outcome."""
+    from django.utils.translation import override
+
+    from applications.services import continue_refusal
+    from portal.accounts.models import User
+
+    plan = ResultsReport.objects.get(school__code="193404", academic_year=114).plan
+    assert plan.application_year == 114
+    coordinator = User.objects.get(username="school")
+    with override("zh-hant"):
+        refusal = continue_refusal(plan, coordinator)
+    assert refusal is not None
+    assert "114" in str(refusal)
+
+
 def test_demo_school_awaiting_the_visit_cannot_be_decided_yet(seeded):
     plan = ResultsReport.objects.get(school__code="023402", academic_year=114).plan
     missing = outcome_missing(plan, 114)
