@@ -262,6 +262,73 @@ for _object, _names in PK_OF.items():
         BUILDERS[(_name, "pk")] = pk(_object)
 
 
+#: Pages that take an action's name: each action is requested (on each of the objects given),
+#: so that every branch of the view is held to the declaration. A variant may have a
+#: declaration of its own, ``"name[action]"`` in ``access.py``.
+PLAN_ACTIONS = (
+    "send_to_principal",
+    "recall",
+    "approve",
+    "send_back",
+    "withdraw",
+    "reopen",
+    "return",
+    "submit_budget_revision",
+    "continue",
+)
+VALUES_ACTIONS = (
+    "send_to_principal",
+    "recall",
+    "approve",
+    "send_back",
+    "accept",
+    "return",
+    "reopen",
+)
+REPORT_ACTIONS = ("send", "recall", "approve", "send_back", "return", "accept")
+PROBLEM_ACTIONS = ("escalate", "resolve", "reopen")
+
+
+def _actions(*, objects=("",), actions, **fixed):
+    """One variant per action (and per object when several are given), labelled by action."""
+
+    def build(w):
+        found = []
+        for key in objects:
+            for action in actions:
+                kwargs = {name: make(w) for name, make in fixed.items()}
+                if key:
+                    kwargs["pk"] = w.objects[key].pk
+                found.append((action, {**kwargs, "action": action}))
+        return found
+
+    return build
+
+
+def _assignments(w):
+    """The reviewer's own assignment, and the conflicted reviewer's (round 1, declared)."""
+    return [
+        ("", {"pk": w.objects["assignment"].pk}),
+        ("conflicted", {"pk": w.objects["conflicted_assignment"].pk}),
+    ]
+
+
+VARIANTS = {
+    "applications:plan_action": _actions(objects=("plan_draft", "plan"), actions=PLAN_ACTIONS),
+    "indicators:values_action": _actions(
+        actions=VALUES_ACTIONS,
+        code=attr("school_a", "code"),
+        year=attr("year_report", "academic_year"),
+    ),
+    "assessment:report_action": _actions(objects=("results_report",), actions=REPORT_ACTIONS),
+    "consulting:problem_action": _actions(objects=("problem",), actions=PROBLEM_ACTIONS),
+    "review:assignment": _assignments,
+    "review:assignment_plan": _assignments,
+    "review:declare_conflict": _assignments,
+    "review:sheet_pdf": _assignments,
+}
+
+
 class MissingBuilder(LookupError):
     pass
 
@@ -272,6 +339,19 @@ def builder_for(name: str, kwarg: str):
         if key in BUILDERS:
             return BUILDERS[key]
     raise MissingBuilder(f"add a builder for <{kwarg}> of {name} in tests/matrix/params.py")
+
+
+def variants_for(pattern, world) -> list[tuple[str, dict]]:
+    """Each set of parameters to request ``pattern`` with, and its label (the action)."""
+    if pattern.name in VARIANTS:
+        try:
+            return VARIANTS[pattern.name](world)
+        except (KeyError, AttributeError) as missing:
+            raise MissingBuilder(
+                f"add a builder for the variants of {pattern.name}: the world in "
+                f"tests/matrix/world.py has no {missing}"
+            ) from missing
+    return [("", kwargs_for(pattern, world))]
 
 
 def kwargs_for(pattern, world) -> dict:
