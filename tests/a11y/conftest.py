@@ -1,6 +1,7 @@
 """Accessibility checks: axe-core (vendored for tests only) over the demo data set, and a
 browser that signs the demo accounts in."""
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,17 @@ def axe_violations(page):
         WCAG_TAGS,
     )
     return [tuple(v) for v in found]
+
+
+def _stop(server):
+    """Stop the server once its request threads are done: a thread still closing its shared
+    SQLite connection after the sharing ends raises in that thread."""
+    server.thread.terminate()
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=5)
+    for conn in server.thread.connections_override.values():
+        conn.dec_thread_sharing()
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +73,7 @@ def demo_server(django_db_setup, django_db_blocker):
         try:
             yield server
         finally:
-            server.stop()
+            _stop(server)
             settings.disable()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
