@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 #: Tables a refused request may legitimately write: the session (refreshed on a page view),
@@ -52,13 +52,24 @@ def fingerprint(tables) -> dict[str, str]:
 
 
 def changes_counter():
-    """SQLite counts every row written on the connection: an unchanged count proves that
-    nothing was written, without reading every table. Other databases have no such counter."""
-    if connection.vendor != "sqlite":
+    """How many rows this connection has written so far: an unchanged count proves that
+    nothing was written, without reading every table. SQLite counts them for the connection,
+    PostgreSQL for the transaction; elsewhere there is no counter (every table is read)."""
+    if connection.vendor == "sqlite":
+        query = "SELECT total_changes()"
+    elif connection.vendor == "postgresql":
+        query = (
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+            "FROM pg_stat_xact_all_tables"
+        )
+    else:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT total_changes()")
-        return cursor.fetchone()[0]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        return None
 
 
 @dataclass
