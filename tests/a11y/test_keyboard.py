@@ -14,7 +14,14 @@ from applications.enums import PlanStatus
 from applications.models import BudgetLine, Plan
 from review.enums import ReviewStatus
 from review.models import Review
-from tests.applications.builders import add_subplan, awaiting_plan, started_plan, submitted_plan
+from tests.applications.builders import (
+    add_line,
+    add_subplan,
+    awaiting_plan,
+    line_values,
+    started_plan,
+    submitted_plan,
+)
 from tests.factories import UserFactory, evaluated_school, grant
 from tests.review import builders as review
 
@@ -107,6 +114,38 @@ def test_coordinator_adds_a_budget_line_with_the_keyboard(page, school_people):
     expect(page.locator("#a11y-live")).to_have_text("已儲存。")
     line = BudgetLine.objects.get(plan=plan, name="專家講座鐘點費")
     assert (line.total, line.subsidy, line.academic_year) == (D("10.000"), D("10.000"), year)
+
+
+def test_a_budget_line_conflict_takes_focus_and_is_announced(page, school_people):
+    """Someone else saves the line being edited: the refusal takes focus and is spoken."""
+    from applications import budget
+
+    school, coordinator, _principal = school_people
+    plan = started_plan(school, coordinator)
+    subplan = add_subplan(plan, coordinator, 7, title="教師專業成長")
+    year = plan.plan_years[0]
+    line = add_line(plan, coordinator, subplan, year, name="講座鐘點費")
+
+    sign_in(page, "chen")
+    page.goto(f"/plans/{plan.pk}/budget/")
+    tab_to(page, page.get_by_role("button", name="編輯 講座鐘點費"))
+    page.keyboard.press("Enter")
+    row = page.locator(f"#line-{line.pk}")
+    expect(row.locator("select, input:not([type=hidden])").first).to_be_focused()
+    budget.budget_line_save(
+        plan=plan,
+        line=line,
+        values=line_values(subplan, year, name="講座鐘點費", quantity=D("12")),
+        revision=line.revision,
+        by=coordinator,
+    )
+    type_into(page, row.get_by_label("數量", exact=True), "20")
+    tab_to(page, row.get_by_role("button", name="儲存"))
+    page.keyboard.press("Enter")
+
+    alert = page.locator(f"#line-{line.pk}-conflict [role=alert]")
+    expect(alert).to_be_focused()
+    expect(page.locator("#a11y-live")).to_contain_text("編輯期間")
 
 
 def test_principal_approves_the_plan_with_the_keyboard(page, school_people):
