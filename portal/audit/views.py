@@ -10,6 +10,7 @@ from portal.access import paginate, require
 from portal.accounts.models import RoleGrant, User
 from portal.forms import RocDateField
 from portal.schools.models import School
+from portal.widgets import QuickSelect
 
 from .labels import action_choices
 from .models import AuditEntry
@@ -67,12 +68,16 @@ class RocDateFilter(django_filters.DateFilter):
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(choices=sorted_action_choices, label=_("Action"))
-    actor = PersonChoiceFilter(queryset=people_in_the_trail, label=_("Who"))
-    school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.order_by("code"), label=_("School")
+    action = django_filters.ChoiceFilter(
+        choices=sorted_action_choices, label=_("Action"), widget=QuickSelect
     )
-    target_type = ThingChoiceFilter(queryset=things_in_the_trail, label=_("Kind of record"))
+    actor = PersonChoiceFilter(queryset=people_in_the_trail, label=_("Who"), widget=QuickSelect)
+    school = django_filters.ModelChoiceFilter(
+        queryset=School.objects.order_by("code"), label=_("School"), widget=QuickSelect
+    )
+    target_type = ThingChoiceFilter(
+        queryset=things_in_the_trail, label=_("Kind of record"), widget=QuickSelect
+    )
     # A link to one record's history sets it; it is not something people pick.
     target_id = django_filters.CharFilter(widget=forms.HiddenInput)
     since = RocDateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
