@@ -313,6 +313,20 @@ def _assignments(w):
     ]
 
 
+def _report_parts(w):
+    """Each kind of part of school A's results report that the autosave takes."""
+    report = w.objects["results_report"]
+    parts = {
+        "execution": report.executions.order_by("pk").first(),
+        "item": report.item_evaluations.order_by("pk").first(),
+        "budget": report.budget_executions.order_by("pk").first(),
+        "explanation": w.objects["plan_indicator"],
+    }
+    return [
+        (kind, {"pk": report.pk, "kind": kind, "part_pk": part.pk}) for kind, part in parts.items()
+    ]
+
+
 VARIANTS = {
     "applications:plan_action": _actions(objects=("plan_draft", "plan"), actions=PLAN_ACTIONS),
     "indicators:values_action": _actions(
@@ -322,6 +336,7 @@ VARIANTS = {
     ),
     "assessment:report_action": _actions(objects=("results_report",), actions=REPORT_ACTIONS),
     "consulting:problem_action": _actions(objects=("problem",), actions=PROBLEM_ACTIONS),
+    "assessment:report_part": _report_parts,
     "review:assignment": _assignments,
     "review:assignment_plan": _assignments,
     "review:declare_conflict": _assignments,

@@ -309,6 +309,8 @@ def _indicators(world):
 
 
 def _assessment(world):
+    from applications.enums import ExpenseType
+    from applications.models import BudgetLine
     from assessment import services
     from assessment.enums import Decision
     from assessment.models import Condition, Outcome, ReportAttachment, ReportVersion
@@ -318,6 +320,21 @@ def _assessment(world):
     coordinator = world.users["coordinator_a"]
     ministry = world.users["ministry"]
     plan = o["supported_plan"]
+    # The year's approved budget, whose execution the report accounts for.
+    subplan = plan.subplans.order_by("item").first()
+    BudgetLine.objects.create(
+        plan=plan,
+        sub_plan=subplan,
+        academic_year=builders.YEAR,
+        expense_type=ExpenseType.BUSINESS,
+        name="講座鐘點費",
+        unit="式",
+        quantity=Decimal("1"),
+        unit_price=Decimal("100"),
+        total=Decimal("100"),
+        subsidy=Decimal("100"),
+        own_funds=Decimal("0"),
+    )
     report = builders.started_report(plan, coordinator, builders.YEAR)
     o["results_report"] = report
     o["execution"] = report.executions.order_by("pk").first()
