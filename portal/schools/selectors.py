@@ -6,7 +6,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from .models import EvaluationItem, ItemScore, School, SchoolEvaluation
 
@@ -57,6 +67,26 @@ class Eligibility:
     def mandatory_items(self) -> list[int]:
         """The programme items every plan of this school must have (ITEM-2, ITEM-3)."""
         return [7, 8, 9] if self.items_8_9_mandatory else [7]
+
+
+@dataclass(frozen=True)
+class EligibilitySummary:
+    """What a list shows of a school's eligibility, read from ``with_eligibility``'s
+    annotations: the same answers as ``Eligibility`` without loading the scores."""
+
+    eligible: bool
+    has_evaluation: bool
+    items_8_9_mandatory: bool
+    total_average: Decimal | None
+
+    @classmethod
+    def of(cls, school: School) -> EligibilitySummary:
+        return cls(
+            eligible=bool(school.eligible_now),
+            has_evaluation=school.latest_id is not None,
+            items_8_9_mandatory=bool(school.items_8_9_now),
+            total_average=school.latest_average,
+        )
 
 
 def evaluation_prefetch() -> Prefetch:
@@ -120,10 +150,10 @@ def school_eligibility(school: School) -> Eligibility:
     return eligibility_from_evaluation(latest_evaluation(school))
 
 
-def eligibility_counts(schools: QuerySet[School]) -> dict[str, int]:
-    """How many of ``schools`` there are, are eligible (ELIG-1, ELIG-2), must have items 8
-    and 9 (ITEM-3), have no evaluation, and are focus-support schools, counted in one query:
-    the same answers as ``school_eligibility`` gives school by school."""
+def with_eligibility(schools: QuerySet[School]) -> QuerySet[School]:
+    """``schools`` annotated, in SQL, with ``eligible_now`` (ELIG-1, ELIG-2) and
+    ``items_8_9_now`` (ITEM-3) from each school's latest evaluation: the same answers as
+    ``school_eligibility`` gives school by school."""
     minimum = Decimal(settings.PORTAL_ELIGIBILITY_ITEM_MINIMUM)
     threshold = Decimal(settings.PORTAL_ITEMS_8_9_TOTAL_AVERAGE)
     latest = SchoolEvaluation.objects.filter(school=OuterRef("pk")).order_by(
@@ -145,21 +175,39 @@ def eligibility_counts(schools: QuerySet[School]) -> dict[str, int]:
             )
         )
     )
-    counts = schools.order_by().aggregate(
-        schools=Count("pk"),
-        eligible=Count(
-            "pk", filter=Q(latest_id__isnull=False) & Q(Exists(items)) & ~Q(Exists(short))
+    return schools.annotate(
+        eligible_now=ExpressionWrapper(
+            Q(latest_id__isnull=False) & Q(Exists(items)) & ~Q(Exists(short)),
+            output_field=BooleanField(),
         ),
-        items_8_9_mandatory=Count("pk", filter=Q(latest_average__gte=threshold)),
-        without_evaluation=Count("pk", filter=Q(latest_id__isnull=True)),
-        focus_support=Count("pk", filter=Q(focus_support=True)),
+        items_8_9_now=ExpressionWrapper(
+            Q(latest_average__gte=threshold), output_field=BooleanField()
+        ),
+    )
+
+
+def eligibility_counts(schools: QuerySet[School]) -> dict[str, int]:
+    """How many of ``schools`` there are, are eligible (ELIG-1, ELIG-2), must have items 8
+    and 9 (ITEM-3), have no evaluation, and are focus-support schools, counted in one query:
+    the same answers as ``school_eligibility`` gives school by school."""
+    counts = (
+        with_eligibility(schools)
+        .order_by()
+        .aggregate(
+            schools=Count("pk"),
+            eligible=Count("pk", filter=Q(eligible_now=True)),
+            items_8_9_mandatory=Count("pk", filter=Q(items_8_9_now=True)),
+            without_evaluation=Count("pk", filter=Q(latest_id__isnull=True)),
+            focus_support=Count("pk", filter=Q(focus_support=True)),
+        )
     )
     return {key: value or 0 for key, value in counts.items()}
 
 
 def school_list(*, user=None, filters: dict | None = None) -> QuerySet[School]:
-    """Schools with what their list needs, limited to the ones the user may list."""
-    qs = School.objects.select_related("county", "district").prefetch_related(evaluation_prefetch())
+    """Schools with what their list needs, limited to the ones the user may list, each
+    with its eligibility in SQL (``with_eligibility``, read by ``EligibilitySummary.of``)."""
+    qs = with_eligibility(School.objects.select_related("county", "district"))
     if user is not None and not user.has_role("ministry"):
         qs = qs.filter(county_id__in=user.county_ids())
     return qs.order_by("district__order", "code")

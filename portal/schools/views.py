@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.access import paginate, require, visible_or_404
+from portal.access import require, visible_or_404
 from portal.documents.selectors import documents_for
 from portal.imports.models import ImportJob
 from portal.imports.services import ImportRefused, import_start
@@ -25,24 +26,33 @@ from .models import EvaluationCycle, School
 def school_list(request):
     require(request, "schools.list_schools")
     filterset = SchoolFilter(request.GET, queryset=selectors.school_list(user=request.user))
-    schools = list(filterset.qs)
-    rows = [(school, selectors.school_eligibility(school)) for school in schools]
+    schools = filterset.qs
     wanted = filterset.form.cleaned_data.get("eligibility") if filterset.is_bound else ""
     if filterset.form.is_valid() and wanted:
-        keep = {
-            "eligible": lambda e: e.eligible,
-            "ineligible": lambda e: not e.eligible,
-            "mandatory_8_9": lambda e: e.items_8_9_mandatory,
-        }[wanted]
-        rows = [(s, e) for s, e in rows if keep(e)]
+        schools = schools.filter(
+            **{
+                "eligible": {"eligible_now": True},
+                "ineligible": {"eligible_now": False},
+                "mandatory_8_9": {"items_8_9_now": True},
+            }[wanted]
+        )
+    counts = schools.order_by().aggregate(
+        total=Count("pk"), eligible=Count("pk", filter=Q(eligible_now=True))
+    )
+    paginator = Paginator(schools, 50)
+    paginator.count = counts["total"]  # counted above with the eligible ones: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = [
+        (school, selectors.EligibilitySummary.of(school)) for school in page.object_list
+    ]
     return render(
         request,
         "schools/school_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, rows, per_page=50),
-            "total": len(rows),
-            "eligible_count": sum(1 for _s, e in rows if e.eligible),
+            "page": page,
+            "total": counts["total"],
+            "eligible_count": counts["eligible"],
         },
     )
 

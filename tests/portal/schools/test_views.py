@@ -142,15 +142,39 @@ def test_school_list_filters_by_eligibility(client_for, ministry, school):
     assert codes("mandatory_8_9") == [top.code]
 
 
+def test_school_list_eligibility_as_the_school_page_gives_it(client_for, ministry, school):
+    """ELIG-1, ELIG-2, ITEM-3: each row's badge and average and the counts agree with the
+    school's own eligibility, for a school without an evaluation too."""
+    from portal.schools.selectors import school_eligibility
+
+    evaluated_school(scores=["79.99"] + ["90"] * 7)
+    evaluated_school(scores=["95"] * 8)
+    SchoolFactory()
+    response = client_for(ministry).get(reverse("schools:list"))
+    rows = list(response.context["page"])
+    assert len(rows) == response.context["total"] == 4
+    for listed, summary in rows:
+        full = school_eligibility(School.objects.get(pk=listed.pk))
+        assert (
+            summary.eligible,
+            summary.has_evaluation,
+            summary.items_8_9_mandatory,
+            summary.total_average,
+        ) == (full.eligible, full.has_evaluation, full.items_8_9_mandatory, full.total_average)
+    assert response.context["eligible_count"] == 2
+    ineligible = client_for(ministry).get(reverse("schools:list"), {"eligibility": "ineligible"})
+    assert ineligible.context["total"] == 2
+
+
 @pytest.mark.parametrize("size", [1, 8])
 def test_school_list_query_count_does_not_grow(
     client_for, ministry, django_assert_num_queries, size
 ):
-    """ELIG-1: eligibility for the whole list comes from prefetched scores."""
+    """ELIG-1: eligibility for the whole list is worked out in SQL, counted in one query."""
     for n in range(size):
         evaluated_school(scores=[str(80 + n)] * 8, focus_support=n % 2 == 0)
     client = client_for(ministry)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("schools:list"))
     assert response.context["total"] == size
 
