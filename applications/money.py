@@ -43,13 +43,25 @@ def _sums(queryset, key: str, field: str) -> dict[int, Decimal]:
     return {row[key]: row["s"] or ZERO for row in queryset.values(key).annotate(s=Sum(field))}
 
 
-def money_by_year() -> list[MoneyRow]:
-    """Subsidy requested in the plans' budgets, and approved, per academic year (NT$ thousand).
-
-    A year approved without an amount is approved as requested."""
-    requested = _sums(
-        BudgetLine.objects.filter(plan__status__in=REQUESTED), "academic_year", "subsidy"
+def _requested() -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Subsidy requested in the plans' budgets per academic year and per item, from one
+    pass over the budget lines (grouped by both, then added up each way)."""
+    by_year: dict[int, Decimal] = {}
+    by_item: dict[int, Decimal] = {}
+    rows = (
+        BudgetLine.objects.filter(plan__status__in=REQUESTED)
+        .values("academic_year", "sub_plan__item")
+        .annotate(s=Sum("subsidy"))
     )
+    for row in rows:
+        amount = row["s"] or ZERO
+        year, item = row["academic_year"], row["sub_plan__item"]
+        by_year[year] = by_year.get(year, ZERO) + amount
+        by_item[item] = by_item.get(item, ZERO) + amount
+    return by_year, by_item
+
+
+def _by_year(requested: dict[int, Decimal]) -> list[MoneyRow]:
     approved = _sums(
         PlanYear.objects.filter(plan__status=PlanStatus.APPROVED, approved_amount__isnull=False),
         "academic_year",
@@ -75,12 +87,7 @@ def money_by_year() -> list[MoneyRow]:
     ]
 
 
-def money_by_item() -> list[MoneyRow]:
-    """Subsidy per item (柒-一): requested in the plans' budgets, and in the budgets of
-    approved plans (revised to the approved amounts; those still to revise are left out)."""
-    requested = _sums(
-        BudgetLine.objects.filter(plan__status__in=REQUESTED), "sub_plan__item", "subsidy"
-    )
+def _by_item(requested: dict[int, Decimal]) -> list[MoneyRow]:
     approved = _sums(
         BudgetLine.objects.filter(
             plan__status=PlanStatus.APPROVED, plan__budget_revision_due=False
@@ -97,6 +104,26 @@ def money_by_item() -> list[MoneyRow]:
         )
         for number in sorted(set(requested) | set(approved))
     ]
+
+
+def money_by_year() -> list[MoneyRow]:
+    """Subsidy requested in the plans' budgets, and approved, per academic year (NT$ thousand).
+
+    A year approved without an amount is approved as requested."""
+    return _by_year(_requested()[0])
+
+
+def money_by_item() -> list[MoneyRow]:
+    """Subsidy per item (柒-一): requested in the plans' budgets, and in the budgets of
+    approved plans (revised to the approved amounts; those still to revise are left out)."""
+    return _by_item(_requested()[1])
+
+
+def money_tables() -> tuple[list[MoneyRow], list[MoneyRow]]:
+    """``money_by_year()`` and ``money_by_item()`` together, reading the requested
+    subsidy once."""
+    by_year, by_item = _requested()
+    return _by_year(by_year), _by_item(by_item)
 
 
 def totals(rows: list[MoneyRow]) -> MoneyRow:

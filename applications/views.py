@@ -832,9 +832,10 @@ def money_export(request):
     require(request, "applications.list_all_plans")
     workbook = Workbook()
     workbook.remove(workbook.active)
+    by_year, by_item = money.money_tables()
     for title, first, rows in (
-        (_("Per academic year"), _("Academic year"), money.money_by_year()),
-        (_("Per item"), _("Item"), money.money_by_item()),
+        (_("Per academic year"), _("Academic year"), by_year),
+        (_("Per item"), _("Item"), by_item),
     ):
         sheet = workbook.create_sheet(str(title)[:31])
         sheet.append(

@@ -268,7 +268,7 @@ def ministry_money_and_waiting(tasks: list[Task]) -> dict:
                 urgent=True,
             )
         )
-    by_year, by_item = money.money_by_year(), money.money_by_item()
+    by_year, by_item = money.money_tables()
     return {
         "waiting": waiting,
         "money_years": by_year,
