@@ -6,15 +6,28 @@ category (SEL-3) and an affiliation for committee members. Grants are revoked,
 never deleted, so that the record of who could do what stays whole.
 """
 
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .enums import SCHOOL_ROLES, CommitteeCategory, Role
+
+
+@cache
+def _choice_names(choices, language) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_name(choices, value) -> str:
+    """A choice's name in the active language (a value that is not a choice stands for itself),
+    from a table made once per language: Django's ``get_FOO_display`` rebuilds its table of
+    lazy names on every call, which a page naming hundreds of people's roles feels."""
+    return _choice_names(choices, get_language()).get(value, value)
 
 
 class User(AbstractUser):
@@ -208,6 +221,12 @@ class RoleGrant(models.Model):
             parts = [str(self.get_committee_category_display()), self.affiliation]
             return "・".join(p for p in parts if p)
         return self.affiliation
+
+    def get_role_display(self):
+        return choice_name(Role, self.role)
+
+    def get_committee_category_display(self):
+        return choice_name(CommitteeCategory, self.committee_category)
 
 
 class PasswordResetRequest(models.Model):
