@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Sum, Window
 from django.utils.translation import gettext as _
 
 from portal.programme import calendar
@@ -148,23 +148,41 @@ def money_chart(rows: list[MoneyRow]) -> dict:
     }
 
 
+#: How many of each kind of waiting thing the ministry home names; the rest it counts.
+SHOWN = 8
+
+
+@dataclass(frozen=True)
+class FirstOf:
+    """The first ``SHOWN`` rows of a list, and how many there are in all."""
+
+    rows: list
+    total: int
+
+
+def first_of(queryset) -> FirstOf:
+    """The first rows and the count in one query (a window count over the whole list)."""
+    rows = list(queryset.annotate(in_all=Window(Count("pk")))[:SHOWN])
+    return FirstOf(rows, rows[0].in_all if rows else 0)
+
+
 @dataclass(frozen=True)
 class Waiting:
     """What waits for the ministry in the applications."""
 
-    awaiting_decision: list[Plan]
+    awaiting_decision: FirstOf
     awaiting_review: int
-    revisions: list[PlanEvent]
-    overdue: list[Plan]
+    revisions: FirstOf
+    overdue: FirstOf
 
 
 def ministry_waiting() -> Waiting:
     today = calendar.taipei_today()
     plans = Plan.objects.select_related("school", "phase").order_by("school__code")
     return Waiting(
-        awaiting_decision=list(plans.filter(status=PlanStatus.UNDER_REVIEW)),
+        awaiting_decision=first_of(plans.filter(status=PlanStatus.UNDER_REVIEW)),
         awaiting_review=Plan.objects.filter(status=PlanStatus.SUBMITTED).count(),
-        revisions=list(
+        revisions=first_of(
             PlanEvent.objects.filter(
                 from_status=PlanStatus.APPROVED,
                 to_status=PlanStatus.APPROVED,
@@ -173,7 +191,7 @@ def ministry_waiting() -> Waiting:
             .select_related("plan__school", "plan__phase", "actor")
             .order_by("-at")
         ),
-        overdue=list(
+        overdue=first_of(
             plans.filter(status=PlanStatus.RETURNED, revision_due__lt=today).order_by(
                 "revision_due", "school__code"
             )

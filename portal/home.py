@@ -250,20 +250,20 @@ def ministry_money_and_waiting(tasks: list[Task]) -> dict:
 
     waiting = money.ministry_waiting()
     plans = reverse("applications:plan_list")
-    if waiting.awaiting_decision:
+    if waiting.awaiting_decision.total:
         tasks.append(
             Task(
                 _("%(count)s plans under review wait for the ministry's decision.")
-                % {"count": len(waiting.awaiting_decision)},
+                % {"count": waiting.awaiting_decision.total},
                 plans + "?status=under_review",
                 urgent=True,
             )
         )
-    if waiting.overdue:
+    if waiting.overdue.total:
         tasks.append(
             Task(
                 _("%(count)s returned plans are past their revision due date.")
-                % {"count": len(waiting.overdue)},
+                % {"count": waiting.overdue.total},
                 plans + "?status=returned",
                 urgent=True,
             )

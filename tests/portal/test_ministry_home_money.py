@@ -67,6 +67,19 @@ def overdue(ministry, n):
     )
 
 
+def test_ministry_home_names_the_first_plans_and_counts_them_all(client_for, ministry):
+    """Nine plans await a decision: the home names the first eight (by school code) and
+    counts nine, in its badge and in its task."""
+    plans = [build(S.UNDER_REVIEW, ministry, n)[0] for n in range(9)]
+    response = client_for(ministry).get(reverse("home"))
+    waiting = response.context["sections"][0].context["waiting"]
+    first = sorted(plans, key=lambda plan: plan.school.code)[: money.SHOWN]
+    assert [p.pk for p in waiting.awaiting_decision.rows] == [p.pk for p in first]
+    assert waiting.awaiting_decision.total == 9
+    assert (waiting.overdue.rows, waiting.overdue.total) == ([], 0)
+    assert "9 件審查中的計畫待本部決定。" in [task.text for task in response.context["tasks"]]
+
+
 def test_ministry_home_shows_what_waits(client_for, ministry):
     deciding, _c, _p = build(S.UNDER_REVIEW, ministry, 1)
     revision = revised(ministry, 2)
@@ -80,9 +93,9 @@ def test_ministry_home_shows_what_waits(client_for, ministry):
     )
     response = client_for(ministry).get(reverse("home"))
     waiting = response.context["sections"][0].context["waiting"]
-    assert [p.pk for p in waiting.awaiting_decision] == [deciding.pk]
-    assert [e.plan_id for e in waiting.revisions] == [revision.pk]
-    assert [p.pk for p in waiting.overdue] == [late.pk]
+    assert [p.pk for p in waiting.awaiting_decision.rows] == [deciding.pk]
+    assert [e.plan_id for e in waiting.revisions.rows] == [revision.pk]
+    assert [p.pk for p in waiting.overdue.rows] == [late.pk]
     html = response.content.decode()
     assert "等待本部決定的申請案" in html
     assert "測試高職1" in html and "測試高職2" in html and "測試高職3" in html
