@@ -79,15 +79,6 @@ class EligibilitySummary:
     items_8_9_mandatory: bool
     total_average: Decimal | None
 
-    @classmethod
-    def of(cls, school: School) -> EligibilitySummary:
-        return cls(
-            eligible=bool(school.eligible_now),
-            has_evaluation=school.latest_id is not None,
-            items_8_9_mandatory=bool(school.items_8_9_now),
-            total_average=school.latest_average,
-        )
-
 
 def evaluation_prefetch() -> Prefetch:
     """Prefetch schools' evaluations, newest cycle first, with scores and items."""
@@ -206,7 +197,7 @@ def eligibility_counts(schools: QuerySet[School]) -> dict[str, int]:
 
 def school_list(*, user=None, filters: dict | None = None) -> QuerySet[School]:
     """Schools with what their list needs, limited to the ones the user may list, each
-    with its eligibility in SQL (``with_eligibility``, read by ``EligibilitySummary.of``)."""
+    with its eligibility in SQL (``with_eligibility``, shown as ``EligibilitySummary``)."""
     qs = with_eligibility(School.objects.select_related("county", "district"))
     if user is not None and not user.has_role("ministry"):
         qs = qs.filter(county_id__in=user.county_ids())

@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.access import require, visible_or_404
+from portal.access import paginate, require, visible_or_404
 from portal.documents.selectors import documents_for
 from portal.imports.models import ImportJob
 from portal.imports.services import ImportRefused, import_start
@@ -26,24 +25,35 @@ from .models import EvaluationCycle, School
 def school_list(request):
     require(request, "schools.list_schools")
     filterset = SchoolFilter(request.GET, queryset=selectors.school_list(user=request.user))
-    schools = filterset.qs
+    # Each school's eligibility, worked out once in SQL; the page then loads its 50 schools.
+    flags = list(
+        filterset.qs.values_list(
+            "pk", "eligible_now", "items_8_9_now", "latest_id", "latest_average", named=True
+        )
+    )
     wanted = filterset.form.cleaned_data.get("eligibility") if filterset.is_bound else ""
     if filterset.form.is_valid() and wanted:
-        schools = schools.filter(
-            **{
-                "eligible": {"eligible_now": True},
-                "ineligible": {"eligible_now": False},
-                "mandatory_8_9": {"items_8_9_now": True},
-            }[wanted]
-        )
-    counts = schools.order_by().aggregate(
-        total=Count("pk"), eligible=Count("pk", filter=Q(eligible_now=True))
+        keep = {
+            "eligible": lambda f: f.eligible_now,
+            "ineligible": lambda f: not f.eligible_now,
+            "mandatory_8_9": lambda f: f.items_8_9_now,
+        }[wanted]
+        flags = [f for f in flags if keep(f)]
+    page = paginate(request, flags, per_page=50)
+    schools = School.objects.select_related("county", "district").in_bulk(
+        [f.pk for f in page.object_list]
     )
-    paginator = Paginator(schools, 50)
-    paginator.count = counts["total"]  # counted above with the eligible ones: no second COUNT
-    page = paginator.get_page(request.GET.get("page"))
     page.object_list = [
-        (school, selectors.EligibilitySummary.of(school)) for school in page.object_list
+        (
+            schools[f.pk],
+            selectors.EligibilitySummary(
+                eligible=bool(f.eligible_now),
+                has_evaluation=f.latest_id is not None,
+                items_8_9_mandatory=bool(f.items_8_9_now),
+                total_average=f.latest_average,
+            ),
+        )
+        for f in page.object_list
     ]
     return render(
         request,
@@ -51,8 +61,8 @@ def school_list(request):
         {
             "filter": filterset,
             "page": page,
-            "total": counts["total"],
-            "eligible_count": counts["eligible"],
+            "total": len(flags),
+            "eligible_count": sum(1 for f in flags if f.eligible_now),
         },
     )
 
