@@ -41,6 +41,18 @@ def _stop(server):
         conn.dec_thread_sharing()
 
 
+def _reset_sequences(connection):
+    """Rows put back with their own ids leave PostgreSQL's sequences where the flush left
+    them (at 1): move each past its table's highest id, or the next insert collides."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 @pytest.fixture(scope="module")
 def demo_server(django_db_setup, django_db_blocker):
     """The demo data set (seed_demo) behind a live server of this module's own, seeded once.
@@ -77,6 +89,7 @@ def demo_server(django_db_setup, django_db_blocker):
             settings.disable()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
+            _reset_sequences(connection)
 
 
 @pytest.fixture
