@@ -22,9 +22,7 @@ plan_patterns = [
     path("budget/lines/<int:line_pk>/delete/", budget_views.line_delete, name="budget_line_delete"),
     path("budget/export.xlsx", budget_views.budget_export, name="budget_export"),
     path("budget/import/", budget_views.budget_import, name="budget_import"),
-    path(
-        "budget/import/<int:job_pk>/", budget_views.budget_import_job, name="budget_import_job"
-    ),
+    path("budget/import/<int:job_pk>/", budget_views.budget_import_job, name="budget_import_job"),
     path("attachments/", views.attachments, name="attachments"),
     path("attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
     path(
