@@ -93,9 +93,9 @@ def outcome_detail(request, pk):
             "visit": shown["visit"],
             "can_manage": request.user.has_perm("assessment.manage"),
             "met_form": ConditionMetForm(),
-            "documents": documents_for(
-                outcome, kind="assessment_outcome_notice", user=request.user
-            ),
+            # The notice is the school's, whoever asked for it (it is made when the outcome
+            # is decided): everyone who may read the outcome sees its newest copy.
+            "documents": documents_for(outcome, kind="assessment_outcome_notice", limit=1),
         },
     )
 

@@ -234,11 +234,19 @@ def report_part(request, pk, kind, part_pk):
             for error in errors:
                 form.add_error(name if name in form.fields else None, error)
         return render(request, "assessment/_part_errors.html", {"form": form}, status=422)
+    if not request.htmx:
+        return _saved_page(request, report)
     return render(
         request,
         "assessment/_saved.html",
         {"part": saved, "prefix": prefix, "rate": getattr(saved, "rate", None)},
     )
+
+
+def _saved_page(request, report):
+    """A save posted without htmx (scripts off) goes back to the editor, saying so."""
+    messages.success(request, _("Saved."))
+    return redirect("assessment:report_edit", report.pk)
 
 
 @require_POST
@@ -261,6 +269,8 @@ def report_summary(request, pk):
         )
     except services.AssessmentError as exc:
         return HttpResponse(str(exc), status=403)
+    if not request.htmx:
+        return _saved_page(request, report)
     return render(
         request,
         "assessment/_saved.html",

@@ -163,6 +163,22 @@ def test_school_never_sees_a_members_rating(world, users, client_for):
     assert "擴大社群參與" in text
 
 
+def test_school_sees_the_notice_made_when_the_outcome_was_decided(world, users, client_for):
+    """The outcome notice is the school's, though ministry staff's decision asked for it: the
+    school's outcome page offers it (the newest copy only), and its download is allowed."""
+    from portal.documents.models import GeneratedDocument
+
+    notice = GeneratedDocument.objects.get(kind="assessment_outcome_notice")
+    assert notice.requested_by.has_role("ministry")
+    client = client_for(users["coordinator"])
+    text = client.get(
+        reverse("assessment:outcome_detail", args=[world["outcome"].pk])
+    ).content.decode()
+    assert f'id="document-{notice.pk}"' in text
+    assert text.count('id="document-') == 1
+    assert client.get(reverse("documents:detail", args=[notice.pk])).status_code == 200
+
+
 def test_notice_pdf_context_has_no_member_rating(world):
     from assessment.reports import notice_context
 
@@ -196,13 +212,32 @@ def test_autosave_saves_a_part_and_refuses_a_stale_one(plan, coordinator, client
     url = reverse("assessment:report_part", args=[report.pk, "budget", line.pk])
     prefix = f"b{line.pk}"
     client = client_for(coordinator)
-    response = client.post(url, {f"{prefix}-spent": "95", f"{prefix}-revision": "0"})
+    response = client.post(
+        url, {f"{prefix}-spent": "95", f"{prefix}-revision": "0"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert "95.00%" in response.content.decode()
     line.refresh_from_db()
     assert str(line.spent) == "95.000"
-    stale = client.post(url, {f"{prefix}-spent": "90", f"{prefix}-revision": "0"})
+    stale = client.post(
+        url, {f"{prefix}-spent": "90", f"{prefix}-revision": "0"}, HTTP_HX_REQUEST="true"
+    )
     assert stale.status_code == 409
+    line.refresh_from_db()
+    assert str(line.spent) == "95.000"
+
+
+def test_save_button_without_htmx_goes_back_to_the_editor(plan, coordinator, client_for):
+    """A part saved by its Save button with scripts off lands on the editor, not a fragment."""
+    report = started_report(plan, coordinator)
+    line = report.budget_executions.order_by("pk").first()
+    url = reverse("assessment:report_part", args=[report.pk, "budget", line.pk])
+    prefix = f"b{line.pk}"
+    response = client_for(coordinator).post(
+        url, {f"{prefix}-spent": "95", f"{prefix}-revision": "0"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("assessment:report_edit", args=[report.pk])
+    assert "已儲存" in response.content.decode()
     line.refresh_from_db()
     assert str(line.spent) == "95.000"
 
