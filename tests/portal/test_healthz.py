@@ -5,6 +5,7 @@ import json
 import os
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.db import OperationalError
@@ -185,6 +186,9 @@ def test_healthz_shows_no_secret(client, settings):
 # --- The workers' heartbeat (a real Redis) ------------------------------------------------------
 
 
+HEARTBEAT_NOW = 1_794_794_400.0  # 2026-11-16 10:00 in Taipei
+
+
 @pytest.fixture
 def real_redis(settings, monkeypatch):
     url = os.environ.get("REDIS_URL")
@@ -196,6 +200,11 @@ def real_redis(settings, monkeypatch):
     # A key of this test's own: real workers started by other tests (in parallel) report
     # their heartbeat to the same Redis.
     monkeypatch.setattr(health, "WORKERS_KEY", f"{health.WORKERS_KEY}:test:{uuid.uuid4().hex}")
+    # The heartbeat and the count read one clock of the test's own: a clock travelled by a
+    # thread another test left behind cannot put the two on different days.
+    monkeypatch.setattr(
+        health, "time", SimpleNamespace(time=lambda: HEARTBEAT_NOW, perf_counter=time.perf_counter)
+    )
     client = health.redis_client()
     client.delete(health.WORKERS_KEY)
     yield client
@@ -214,7 +223,7 @@ def test_worker_heartbeat_is_what_healthz_counts(real_redis, client):
 
 @pytest.mark.worker
 def test_a_silent_worker_stops_counting(real_redis, client):
-    real_redis.zadd(health.WORKERS_KEY, {"gone@host:3": time.time() - 91})
+    real_redis.zadd(health.WORKERS_KEY, {"gone@host:3": HEARTBEAT_NOW - 91})
     body = json.loads(client.get(URL).content)
     assert (body["checks"]["workers"]["count"], body["status"]) == (0, "degraded")
 
