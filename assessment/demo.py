@@ -289,8 +289,9 @@ def _one_miss_values(plan: Plan, coordinator) -> None:
 def _demo_school(panel: Panel, ministry) -> None:
     """The demo school (``school``) writes its 114 report: the routine parts are in, one
     missed target is left to explain and the budget execution to fill; ``panel`` is assigned
-    and the visit is on the calendar (two hours before seeding), so the whole year can be walked — sent,
-    signed off by ``principal``, visited, decided — and only then may the plan go on into 115.
+    and the visit is on the calendar (two hours before seeding), so the whole year can be
+    walked — sent, signed off by ``principal``, visited, decided — and only then may the plan
+    go on into 115.
     The school's 114 was marked passed by hand before the assessment existed: the outcome
     decides it now, so it is opened again."""
     from applications import services as plan_services
