@@ -37,6 +37,9 @@ def test_report_to_outcome_to_notice_in_the_browser(
     page.get_by_role("link", name="開啟").first.click()
     expect(page.get_by_text("請說明「學生違規人次比率」未達目標值的原因。")).to_be_visible()
     page.get_by_role("link", name="撰寫成果報告書").click()
+    # The editor's autosave listens once htmx has started: type only after the page loaded.
+    page.wait_for_url(f"**/assessment/reports/{report.pk}/edit/")
+    page.wait_for_load_state()
     card = page.locator("[id^=indicator-]").filter(has_text="學生違規人次比率")
     card.get_by_label("未達目標值原因").fill("新生人數增加，違規人次略升。")
     expect(card.get_by_text(re.compile("已於 .* 儲存"))).to_be_visible()
