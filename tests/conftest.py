@@ -73,6 +73,14 @@ def celery_in_process():
 
 
 @pytest.fixture(autouse=True)
+def sessions_in_the_database(settings):
+    """Sessions in the database whether or not REDIS_URL is set (with Redis the portal reads
+    them through the cache, cached_db): a page's query count is then the same in every run.
+    tests/portal/accounts/test_views.py tests the cached engine itself."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def documents_in_process(settings):
     """Documents render inside the test, not in a background thread."""
     settings.PORTAL_DOCUMENTS_IN_THREAD = False

@@ -133,6 +133,8 @@ def markdown(results) -> str:
     small, large = _scales(results)
     s, big = results["scales"][small], results["scales"][large]
     floor_s, floor_b = _median(s.get("floor")), _median(big.get("floor"))
+    redis_at = results["config"].get("redis")
+    redis = f"Redis at {redis_at} (cache, sessions)" if redis_at else "no Redis"
     lines = [
         f"# Benchmark: {small} and {large} schools"
         if small != large
@@ -143,7 +145,9 @@ def markdown(results) -> str:
         f"{results['machine_before']['cpus']} CPUs, load average "
         f"{results['machine_before']['load_average']} before, "
         f"{results.get('machine_after', {}).get('load_average')} after. gunicorn "
-        f"{results['config']['workers']} sync workers, PostgreSQL, DJANGO_DEBUG=false. "
+        f"{results['config']['workers']} workers × {results['config'].get('threads', 1)} threads, "
+        f"PostgreSQL, {redis}, "
+        "DJANGO_DEBUG=false. "
         f"Times are client-side, per request (median and 95th percentile of "
         f"{results['config']['requests']} requests one at a time; the 16-connection column "
         f"is the 95th percentile of up to {results['config']['concurrent_requests']} "

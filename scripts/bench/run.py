@@ -57,6 +57,10 @@ CONFIG = {
     "reseed": os.environ.get("BENCH_RESEED", "") not in ("", "0", "false"),
     "pdfs": os.environ.get("BENCH_PDFS", "1") not in ("", "0", "false"),
     "pg": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    # A Redis database of the benchmark's own (cache, sessions read through it), flushed at
+    # the start of each scale; "" (or no Redis answering) measures without Redis.
+    "redis": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+    "threads": env_int("BENCH_THREADS", 8),
     "out": Path(os.environ.get("BENCH_OUT", ROOT / "var" / "bench")),
 }
 
@@ -103,6 +107,8 @@ def django_env(name: str, key: str, tmp: Path, *, debug: bool, bench: bool) -> d
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "PORTAL_"))
     }
+    if redis_url():
+        env["REDIS_URL"] = redis_url()
     env.update(
         DATABASE_URL=db_url(name),
         DJANGO_DEBUG="true" if debug else "false",
@@ -114,6 +120,33 @@ def django_env(name: str, key: str, tmp: Path, *, debug: bool, bench: bool) -> d
         DJANGO_SETTINGS_MODULE="bench_settings" if bench else "portal.settings",
     )
     return env
+
+
+_REDIS: list[str] = []
+
+
+def redis_url() -> str:
+    """BENCH_REDIS_URL if a Redis answers there, else "" (asked once per run)."""
+    if not _REDIS:
+        url = CONFIG["redis"]
+        if url:
+            try:
+                import redis
+
+                redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+            except Exception as exc:  # any failure means: measure without Redis
+                log(f"Redis at {url} does not answer ({exc}): measuring without Redis")
+                url = ""
+        _REDIS.append(url)
+    return _REDIS[0]
+
+
+def flush_redis() -> None:
+    """The benchmark's Redis database emptied: no cache or session of an earlier scale."""
+    if redis_url():
+        import redis
+
+        redis.Redis.from_url(redis_url()).flushdb()
 
 
 def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
@@ -160,6 +193,8 @@ class Server:
             f"127.0.0.1:{self.port}",
             "--workers",
             str(CONFIG["workers"]),
+            "--threads",
+            str(CONFIG["threads"]),
             "--timeout",
             "300",
             "--log-level",
@@ -264,6 +299,7 @@ def measure_pdfs(name: str, key: str, tmp: Path, pdfs: list[dict]) -> list[dict]
 
 def measure_scale(schools: int, key: str, tmp: Path, port: int) -> dict:
     seed_seconds = ensure_database(schools, key, tmp)
+    flush_redis()
     name = f"bench_{schools}"
     env = django_env(name, key, tmp, debug=False, bench=True)
     prepared = json.loads(
@@ -339,7 +375,8 @@ def main() -> None:
         results = {
             "started": started.isoformat(timespec="seconds"),
             "machine_before": machine(),
-            "config": {k: str(v) if isinstance(v, Path) else v for k, v in CONFIG.items()},
+            "config": {k: str(v) if isinstance(v, Path) else v for k, v in CONFIG.items()}
+            | {"redis": redis_url()},
             "scales": {},
         }
         for i, schools in enumerate(CONFIG["schools"]):

@@ -5,11 +5,14 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.accounts.models import RoleGrant, User
 from portal.audit.models import AuditEntry
 from tests.factories import TEST_PASSWORD, SchoolFactory, UserFactory, grant
+from tests.portal.test_settings import _settings_in_a_fresh_process
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +328,33 @@ def test_user_list_query_count_does_not_grow(client_for, ministry, django_assert
         response = client.get(reverse("accounts:user_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == size + 1
+
+
+def test_sessions_read_through_the_cache_when_redis_is_configured():
+    """With REDIS_URL the session store is cached_db (a page reads the session from Redis and
+    each save writes through to the database); without it, the database alone (a per-process
+    cache could not see a sign-out made in another process)."""
+    with_redis = _settings_in_a_fresh_process(
+        "settings.SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    without = _settings_in_a_fresh_process("settings.SESSION_ENGINE", REDIS_URL="")
+    assert with_redis == "django.contrib.sessions.backends.cached_db"
+    assert without == "django.contrib.sessions.backends.db"
+
+
+def test_a_cached_session_page_view_reads_no_session_row(client, coordinator, settings):
+    """cached_db: once signed in, a page view finds the session in the cache, and signing out
+    removes it from both the cache and the database."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    _login(client, "coordinator-user")
+    client.get("/")
+    key = client.session.session_key
+    assert Session.objects.filter(session_key=key).exists()  # written through
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] for q in queries.captured_queries)
+    client.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/").status_code == 302
