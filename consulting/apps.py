@@ -14,6 +14,7 @@ class ConsultingConfig(AppConfig):
             register_demo,
             register_home,
             register_nav,
+            register_scale,
             register_schedule,
             register_school_panel,
             register_timeline,
@@ -32,6 +33,7 @@ class ConsultingConfig(AppConfig):
         register_school_panel(school_panels)
         register_timeline(timeline_entries)
         register_demo("consulting.demo", order=60)
+        register_scale("consulting.scale", order=70)
         # Once a day; a second run the same day sends nothing twice.
         register_schedule(
             "consulting-reminders", "consulting.tasks.send_reminders", crontab(hour=8, minute=0)

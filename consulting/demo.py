@@ -97,8 +97,36 @@ def _profile(advisor, ministry, districts) -> None:
     )
 
 
-def _in_semester(day: dt.date, semester: calendar.Semester) -> dt.date:
+def in_semester(day: dt.date, semester: calendar.Semester) -> dt.date:
     return min(max(day, semester.start), semester.end)
+
+
+def hold(advisor, school, *, held_on: dt.date, values: dict, advice, subplans=(), file=True):
+    """A consultation held on ``held_on`` (today or before), as its advisor records one
+    after the fact: scheduled for today, recorded with the day it took place and what was
+    said (``values``: the record's fields but the date), its advice written — (item,
+    finding, advice) each — and, unless ``file`` is false, its report filed (SUP-3)."""
+    consultation = services.consultation_schedule(
+        school=school,
+        by=advisor,
+        date=calendar.taipei_today(),
+        mode=values["mode"],
+        place=values.get("place", ""),
+        online_url=values.get("online_url", ""),
+    )
+    consultation = services.consultation_record(
+        consultation=consultation,
+        values={**values, "date": held_on},
+        subplans=subplans,
+        by=advisor,
+    )
+    for item, finding, text in advice:
+        services.advice_add(
+            consultation=consultation, item=item, finding=finding, text=text, by=advisor
+        )
+    if file:
+        consultation = services.consultation_file(consultation=consultation, by=advisor)
+    return consultation
 
 
 def seed_consultations(advisor, ministry, schools) -> None:
@@ -113,15 +141,13 @@ def seed_consultations(advisor, ministry, schools) -> None:
     if Consultation.objects.filter(advisor=advisor).exists():
         return
     taichung, huwei = schools
-    done = services.consultation_schedule(
-        school=taichung, by=advisor, date=today, mode="on_site", place="校本部會議室"
-    )
-    held_on = _in_semester(today - dt.timedelta(days=12), semester)
+    held_on = in_semester(today - dt.timedelta(days=12), semester)
     plan = services.consultations.plan_in_force(taichung, year)
-    done = services.consultation_record(
-        consultation=done,
+    hold(
+        advisor,
+        taichung,
+        held_on=held_on,
         values={
-            "date": held_on,
             "mode": "on_site",
             "place": "校本部會議室",
             "online_url": "",
@@ -136,22 +162,23 @@ def seed_consultations(advisor, ministry, schools) -> None:
             "special_case_note": "",
         },
         subplans=list(plan.subplans.filter(item__in=[7, 9])) if plan else [],
-        by=advisor,
+        advice=[
+            (
+                7,
+                "學習預警名單已建立，惟追蹤紀錄未系統化。",
+                "建議建立學習扶助追蹤表，每月檢視成效。",
+            ),
+            (
+                9,
+                "合作廠商僅 3 家，實習名額不足。",
+                "建議拓展在地產業合作，並與技專校院策略聯盟共同開課。",
+            ),
+        ],
     )
-    for item, finding, text in (
-        (7, "學習預警名單已建立，惟追蹤紀錄未系統化。", "建議建立學習扶助追蹤表，每月檢視成效。"),
-        (
-            9,
-            "合作廠商僅 3 家，實習名額不足。",
-            "建議拓展在地產業合作，並與技專校院策略聯盟共同開課。",
-        ),
-    ):
-        services.advice_add(consultation=done, item=item, finding=finding, text=text, by=advisor)
-    services.consultation_file(consultation=done, by=advisor)
     services.consultation_schedule(
         school=huwei,
         by=advisor,
-        date=_in_semester(today + dt.timedelta(days=14), semester),
+        date=in_semester(today + dt.timedelta(days=14), semester),
         mode="online",
         online_url="https://meet.example.edu.tw/huwei",
         agenda="檢視第 7、8 項子計畫執行進度",
@@ -203,7 +230,7 @@ def seed_exchanges(ministry, schools) -> None:
     services.exchange_create(
         kind=ExchangeKind.REGIONAL,
         title="中投區高職優質化區域經驗交流",
-        date=_in_semester(
+        date=in_semester(
             max(today + dt.timedelta(days=7), semester_2.start + dt.timedelta(days=45)), semester_2
         ),
         place="國立臺中高級工業職業學校",
