@@ -129,34 +129,47 @@ def supported_scale_schools(ctx) -> list:
 # --- Advisors (SUP-2, SUP-3) ------------------------------------------------------------------
 
 
-def _advisor_accounts(ctx, count: int) -> list:
+def scale_accounts(ctx, people: list[tuple[str, str, str, dict]]) -> list:
+    """Accounts bulk-created like the core's (one shared password hash), each with one role
+    grant: ``people`` are (username, name, title, the grant's fields). In that order."""
     from portal.accounts.models import RoleGrant, User
-    from portal.scale import SCALE_PASSWORD, SURNAMES
+    from portal.scale import SCALE_PASSWORD
 
     password = make_password(SCALE_PASSWORD)
-    names = [f"scale-advisor-{i:04d}" for i in range(1, count + 1)]
     with transaction.atomic():
         User.objects.bulk_create(
             User(
-                username=name,
-                name=f"{SURNAMES[i % len(SURNAMES)]}諮詢委員{i}",
-                title="教授",
-                email=f"{name}@example.edu.tw",
+                username=username,
+                name=name,
+                title=title,
+                email=f"{username}@example.edu.tw",
                 password=password,
             )
-            for i, name in enumerate(names, 1)
+            for username, name, title, _grant in people
         )
-        users = list(User.objects.filter(username__in=names).order_by("username"))
+        users = User.objects.in_bulk([p[0] for p in people], field_name="username")
         RoleGrant.objects.bulk_create(
-            RoleGrant(
-                user=user,
-                role=Role.ADVISOR,
-                affiliation=AFFILIATIONS[i % len(AFFILIATIONS)],
-                granted_by=ctx.ministry,
-            )
-            for i, user in enumerate(users)
+            RoleGrant(user=users[username], granted_by=ctx.ministry, **grant)
+            for username, _name, _title, grant in people
         )
-    return users
+    return [users[p[0]] for p in people]
+
+
+def _advisor_accounts(ctx, count: int) -> list:
+    from portal.scale import SURNAMES
+
+    return scale_accounts(
+        ctx,
+        [
+            (
+                f"scale-advisor-{i:04d}",
+                f"{SURNAMES[i % len(SURNAMES)]}諮詢委員{i}",
+                "教授",
+                {"role": Role.ADVISOR, "affiliation": AFFILIATIONS[i % len(AFFILIATIONS)]},
+            )
+            for i in range(1, count + 1)
+        ],
+    )
 
 
 def _advise(work: tuple[int, int, list[int], int]) -> int:
@@ -313,34 +326,18 @@ def inspector_username(county) -> str:
 
 
 def _inspector_accounts(ctx, counties) -> None:
-    from portal.accounts.models import RoleGrant, User
-    from portal.scale import SCALE_PASSWORD
-
-    password = make_password(SCALE_PASSWORD)
-    with transaction.atomic():
-        User.objects.bulk_create(
-            User(
-                username=inspector_username(county),
-                name=f"{county.name}督學",
-                title="督學",
-                email=f"{inspector_username(county)}@example.edu.tw",
-                password=password,
+    scale_accounts(
+        ctx,
+        [
+            (
+                inspector_username(county),
+                f"{county.name}督學",
+                "督學",
+                {"role": Role.INSPECTOR, "county": county},
             )
             for county in counties
-        )
-        users = {
-            u.username: u
-            for u in User.objects.filter(username__startswith="scale-inspector-").order_by()
-        }
-        RoleGrant.objects.bulk_create(
-            RoleGrant(
-                user=users[inspector_username(county)],
-                role=Role.INSPECTOR,
-                county=county,
-                granted_by=ctx.ministry,
-            )
-            for county in counties
-        )
+        ],
+    )
 
 
 # --- Exchanges (SUP-5 … SUP-8) ----------------------------------------------------------------
