@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -32,25 +32,11 @@ def person_label(user) -> str:
     return f"{user.display_name}（{roles}）" if roles else user.display_name
 
 
-class PersonChoiceFilter(django_filters.ModelChoiceFilter):
-    class field_class(forms.ModelChoiceField):
-        def label_from_instance(self, obj):
-            return person_label(obj)
-
-
 class ThingChoiceFilter(django_filters.ModelChoiceFilter):
     class field_class(forms.ModelChoiceField):
         def label_from_instance(self, obj):
             model = obj.model_class()
             return str(model._meta.verbose_name) if model else obj.model
-
-
-def people_in_the_trail(request):
-    return (
-        User.objects.filter(pk__in=AuditEntry.objects.values("actor"))
-        .prefetch_related(Prefetch("grants", queryset=_active_grants(), to_attr="audit_grants"))
-        .order_by("name", "username")
-    )
 
 
 def things_in_the_trail(request):
@@ -71,9 +57,22 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(
         choices=sorted_action_choices, label=_("Action"), widget=QuickSelect
     )
-    actor = PersonChoiceFilter(queryset=people_in_the_trail, label=_("Who"), widget=QuickSelect)
+    # People and schools are searched by words, not picked from a list: the programme has
+    # thousands of each, and a list of them all would cost every page view of the trail.
+    who = django_filters.CharFilter(
+        method="filter_who",
+        label=_("Who"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name or account"), "type": "search"}),
+    )
+    school_name = django_filters.CharFilter(
+        method="filter_school_name",
+        label=_("School"),
+        widget=forms.TextInput(attrs={"placeholder": _("School code or name"), "type": "search"}),
+    )
+    # A link to one person's or one school's entries sets these; they are not typed.
+    actor = django_filters.ModelChoiceFilter(queryset=User.objects.all(), widget=forms.HiddenInput)
     school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.order_by("code"), label=_("School"), widget=QuickSelect
+        queryset=School.objects.all(), widget=forms.HiddenInput
     )
     target_type = ThingChoiceFilter(
         queryset=things_in_the_trail, label=_("Kind of record"), widget=QuickSelect
@@ -85,7 +84,33 @@ class AuditFilter(django_filters.FilterSet):
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "actor", "school", "target_type", "target_id", "since", "until"]
+        fields = [
+            "action",
+            "who",
+            "school_name",
+            "target_type",
+            "since",
+            "until",
+            "actor",
+            "school",
+            "target_id",
+        ]
+
+    def filter_who(self, queryset, name, value):
+        words = value.strip()
+        if not words:
+            return queryset
+        return queryset.filter(
+            Q(actor__name__icontains=words)
+            | Q(actor__username__icontains=words)
+            | Q(actor__email__icontains=words)
+        )
+
+    def filter_school_name(self, queryset, name, value):
+        words = value.strip()
+        if not words:
+            return queryset
+        return queryset.filter(Q(school__code__startswith=words) | Q(school__name__icontains=words))
 
 
 def readable_changes(entry, model) -> list[tuple[str, object, object]]:

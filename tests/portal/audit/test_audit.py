@@ -223,6 +223,36 @@ def test_audit_list_filters_by_school(client_for, ministry, far_school, dated_en
     assert _listed(client_for(ministry), school=far_school.pk) == [entries["e3"].pk]
 
 
+def test_audit_list_searches_people_by_name_or_account(client_for, ministry, dated_entries):
+    """Who: words matched in the person's name, account or e-mail (not a list of everyone)."""
+    entries, _other = dated_entries
+    client = client_for(ministry)
+    assert _listed(client, who="other-st") == [entries["e3"].pk]
+    assert _listed(client, who=ministry.username.upper()) == [entries["e2"].pk, entries["e1"].pk]
+    assert _listed(client, who="  ") == [
+        e.pk for e in sorted(entries.values(), key=lambda e: e.at, reverse=True)
+    ]
+    assert _listed(client, who="nobody-like-this") == []
+
+
+def test_audit_list_searches_schools_by_code_or_name(
+    client_for, ministry, far_school, dated_entries
+):
+    entries, _other = dated_entries
+    client = client_for(ministry)
+    assert _listed(client, school_name=far_school.code) == [entries["e3"].pk]
+    assert _listed(client, school_name=far_school.name[-4:]) == [entries["e3"].pk]
+
+
+def test_audit_filters_name_no_person_or_school_options(client_for, ministry, dated_entries):
+    """The filter bar offers search boxes for people and schools, never a list of them all."""
+    html = client_for(ministry).get(reverse("audit:list")).content.decode()
+    assert 'name="who"' in html and 'placeholder="姓名或帳號"' in html
+    assert 'name="school_name"' in html
+    assert 'type="hidden" name="actor"' in html and 'type="hidden" name="school"' in html
+    assert f'<option value="{ministry.pk}"' not in html
+
+
 def test_audit_list_filters_by_taipei_dates(client_for, ministry, dated_entries):
     """Dates are Taipei's: 2025-03-31T16:30Z is on 1 April."""
     entries, _other = dated_entries
@@ -243,7 +273,8 @@ def test_audit_list_filters_combine(client_for, ministry, school, dated_entries)
 
 
 def test_audit_list_query_count_does_not_grow(client_for, ministry, school):
-    """1 and 8 entries by people with roles at schools: the same number of queries."""
+    """1 and 8 entries by people with roles at schools: the same number of queries, and the
+    page no bigger for the people beyond those listed (no option per person)."""
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(ministry)
