@@ -19,9 +19,11 @@ scale schools with a plan in force: ``ctx.running_plans``, or ``supported_school
   national one; those past are recorded with who attended (the principals' attendance too),
   those to come have most of their invited scale schools registered.
 
-Each school's consultations, each advisor's group and each exchange is one transaction, run
-in ``ctx.jobs`` processes. The filed reports' PDFs are not rendered (hundreds of WeasyPrint
-runs): the seed leaves no document of them, and the report page makes one when asked.
+Each school's consultations and each advisor's group is one transaction, run in ``ctx.jobs``
+processes; each exchange is one transaction too, run one after the other (they share
+schools, whose rows the exchange services lock). The filed reports' PDFs are not rendered
+(hundreds of WeasyPrint runs): the seed leaves no document of them, and the report page
+makes one when asked.
 """
 
 from __future__ import annotations
@@ -504,7 +506,10 @@ def build(ctx) -> None:
     dropped = _drop_unsent_reports()
     coordinators = {s.pk: ctx.coordinators[s.pk].pk for s in schools}
     plans = exchange_plans(schools, ctx.ministry.pk, today)
-    taking_part = ctx.in_parallel(_exchange, [(plan, coordinators) for plan in plans])
+    # One after the other: registering and recording lock the invited schools' rows
+    # (ExchangeSchool's ordering joins the school in the services' SELECT … FOR UPDATE), so
+    # exchanges sharing schools deadlock when written in parallel.
+    taking_part = [_exchange((plan, coordinators)) for plan in plans]
     ctx.log(
         f"{len(advisors)} advisors for {len(schools)} supported schools, "
         f"{sum(made)} consultations ({dropped} report PDFs left to be made on request), "
