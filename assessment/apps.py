@@ -12,7 +12,13 @@ class AssessmentConfig(AppConfig):
         from applications.hooks import register_previous_results
         from applications.services import register_start_check
         from portal.audit.labels import register
-        from portal.registry import register_demo, register_home, register_nav, register_schedule
+        from portal.registry import (
+            register_demo,
+            register_home,
+            register_nav,
+            register_scale,
+            register_schedule,
+        )
 
         from . import reports, rules  # noqa: F401  (documents and permissions)
         from .homes import home_sections, nav_items
@@ -28,6 +34,8 @@ class AssessmentConfig(AppConfig):
         register_nav(nav_items, order=45)
         register_home(home_sections, order=55)
         register_demo("assessment.demo", order=70)
+        # The reports, panel, visits and outcomes of the year the board shows.
+        register_scale("assessment.scale", order=58)
         register_schedule(
             "assessment-reminders",
             "assessment.tasks.send_reminders",

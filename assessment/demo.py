@@ -25,9 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.demo import DEMO_SCHOOL, _staff
-from applications.enums import ExpenseType, PlanKind, PlanStatus, YearStatus
-from applications.models import BudgetLine, Plan, PlanEvent, PlanSection, PlanYear, SubPlan
-from applications.sections import SECTION_FORMS
+from applications.enums import PlanKind, YearStatus
+from applications.models import Plan
 from indicators.attainment import plan_attainment
 from indicators.enums import Attainment
 from portal.accounts.models import User
@@ -51,78 +50,22 @@ SCENARIOS = [
 
 
 def _plan(code: str, items, ministry) -> Plan | None:
-    from indicators.demo import fill_plan_targets
+    from indicators.demo import approved_plan
 
     school = School.objects.filter(code=code).first()
     phase = Phase.objects.filter(start_year=113).first()
     if school is None or phase is None or Plan.objects.filter(school=school, phase=phase).exists():
         return None
     coordinator, _principal = _staff(school)
-    plan = Plan.objects.create(
-        school=school,
-        phase=phase,
-        kind=PlanKind.NEW,
+    return approved_plan(
+        school,
+        phase,
+        items,
+        coordinator=coordinator,
+        ministry=ministry,
+        year=YEAR,
         application_year=YEAR,
-        created_by=coordinator,
     )
-    PlanSection.objects.bulk_create(
-        PlanSection(plan=plan, key=key, data={}) for key in SECTION_FORMS
-    )
-    PlanEvent.objects.create(
-        plan=plan,
-        from_status=PlanStatus.UNDER_REVIEW,
-        to_status=PlanStatus.APPROVED,
-        academic_year=113,
-        actor=ministry,
-        comment="核定（示範資料）",
-    )
-    subplans = []
-    for order, item in enumerate(items, 1):
-        subplans.append(
-            SubPlan.objects.create(
-                plan=plan,
-                item=item,
-                title=f"項目{item}推動計畫",
-                order=order,
-                strategies="辦理研習、社群與實作課程",
-                schedule={str(y): f"{y}學年度：辦理研習 4 場、社群 6 次" for y in phase.years},
-            )
-        )
-    fill_plan_targets(plan, coordinator)  # written while the plan is a draft
-    plan.status = PlanStatus.APPROVED
-    plan.save(update_fields=["status"])
-    for year in phase.years:
-        PlanYear.objects.create(
-            plan=plan,
-            academic_year=year,
-            status=YearStatus.PASSED if year < YEAR else YearStatus.ACTIVE,
-            approved_amount=Decimal("1200"),
-            set_by=ministry,
-        )
-    for subplan, (name, kind, amount) in zip(
-        subplans * 2,
-        [
-            ("講座鐘點費", ExpenseType.BUSINESS, "180"),
-            ("教學材料費", ExpenseType.BUSINESS, "120"),
-            ("實習設備", ExpenseType.EQUIPMENT, "400"),
-            ("雜支", ExpenseType.MISC, "30"),
-        ],
-        strict=False,
-    ):
-        BudgetLine.objects.create(
-            plan=plan,
-            sub_plan=subplan,
-            academic_year=YEAR,
-            expense_type=kind,
-            name=name,
-            unit="式",
-            quantity=Decimal("1"),
-            unit_price=Decimal(amount),
-            total=Decimal(amount),
-            subsidy=Decimal(amount),
-            own_funds=Decimal("0"),
-        )
-    return plan
 
 
 def _values(plan: Plan) -> None:
@@ -137,6 +80,7 @@ def _values(plan: Plan) -> None:
 
 def _routine_parts(report: ResultsReport, coordinator) -> None:
     """The summary, what each sub-plan carried out and each item's self-evaluation."""
+    year = report.academic_year
     services.summary_save(
         report=report,
         summary="本學年度依核定計畫推動各子計畫，教師社群與實作課程如期辦理。",
@@ -150,7 +94,7 @@ def _routine_parts(report: ResultsReport, coordinator) -> None:
             values={
                 "state": ExecutionState.DONE,
                 "activities": "辦理教師研習 4 場、專業社群 6 次、學生實作課程 2 班",
-                "dates": "114/09/01–115/06/30",
+                "dates": f"{year}/09/01–{year + 1}/06/30",
                 "participants": "86",
             },
             revision=None,
@@ -170,12 +114,14 @@ def _routine_parts(report: ResultsReport, coordinator) -> None:
         )
 
 
-def _report(plan: Plan) -> ResultsReport:
-    coordinator, principal = _staff(plan.school)
-    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
+def write_report(plan: Plan, year: int, coordinator, principal, *, submit=True) -> ResultsReport:
+    """The year's results report written in full — every missed (or unreported) target
+    explained, 95 % of each budget line spent — and, if ``submit``, sent and signed off
+    inside the year's reporting window. Used by the demo and the scale data."""
+    report = services.report_start(plan=plan, academic_year=year, by=coordinator)
     _routine_parts(report, coordinator)
-    for result in plan_attainment(plan, YEAR).results:
-        if result.status == Attainment.NOT_MET:
+    for result in plan_attainment(plan, year).results:
+        if result.status in (Attainment.NOT_MET, Attainment.NOT_REPORTED):
             services.part_save(
                 report=report,
                 part=services.explanation_for(report, result.plan_indicator),
@@ -191,9 +137,15 @@ def _report(plan: Plan) -> ResultsReport:
         services.part_save(
             report=report, part=line, values={"spent": str(spent)}, revision=None, by=coordinator
         )
-    services.report_send_to_principal(report=report, by=coordinator)
-    services.report_principal_approve(report=report, by=principal, comment="同意送出。")
+    if submit:
+        services.report_send_to_principal(report=report, by=coordinator)
+        services.report_principal_approve(report=report, by=principal, comment="同意送出。")
     return report
+
+
+def _report(plan: Plan) -> ResultsReport:
+    coordinator, principal = _staff(plan.school)
+    return write_report(plan, YEAR, coordinator, principal)
 
 
 def _panel(ministry) -> Panel:

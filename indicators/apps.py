@@ -26,7 +26,7 @@ class IndicatorsConfig(AppConfig):
 
         from applications.hooks import register_plan_checks, register_plan_filler
         from applications.models import PlanVersion
-        from portal.registry import register_demo, register_home, register_nav
+        from portal.registry import register_demo, register_home, register_nav, register_scale
 
         from .demo import fill_plan_targets
         from .homes import home_sections
@@ -41,6 +41,8 @@ class IndicatorsConfig(AppConfig):
         register_nav(nav_items, order=40)
         register_home(home_sections, order=40)
         register_demo("indicators.demo", order=60)
+        # The running plans (ctx.running_plans) and the values of the boards' year.
+        register_scale("indicators.scale", order=55)
 
 
 def _freeze_targets(sender, instance, created, raw=False, **kwargs):

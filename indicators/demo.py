@@ -8,8 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from applications.demo import DEMO_SCHOOL
-from applications.enums import PlanStatus
-from applications.models import Plan
+from applications.enums import ExpenseType, PlanKind, PlanStatus, YearStatus
+from applications.models import BudgetLine, Plan, PlanEvent, PlanSection, PlanYear, SubPlan
+from applications.sections import SECTION_FORMS
 
 from .attainment import to_places
 from .enums import Direction, IndicatorKind
@@ -70,6 +71,94 @@ def fill_plan_targets(plan: Plan, by) -> None:
             qualitative_save(
                 plan=plan, item=section["item"], text=QUALITATIVE, revision=None, by=by
             )
+
+
+#: A running plan's budget lines of a year (name, expense type, amount in 仟元), spread over
+#: its sub-plans.
+RUNNING_LINES = [
+    ("講座鐘點費", ExpenseType.BUSINESS, "180"),
+    ("教學材料費", ExpenseType.BUSINESS, "120"),
+    ("實習設備", ExpenseType.EQUIPMENT, "400"),
+    ("雜支", ExpenseType.MISC, "30"),
+]
+
+
+def approved_plan(
+    school,
+    phase,
+    items,
+    *,
+    coordinator,
+    ministry,
+    year: int,
+    application_year: int | None = None,
+    line_years=None,
+) -> Plan:
+    """A plan of ``phase`` as the ministry approved it (there is no service that approves a
+    plan without the whole review): a sub-plan per item, its targets set while it was a draft
+    (``fill_plan_targets``), the years before ``year`` passed and the others active, 1200
+    仟元 approved each year and a few budget lines in each of ``line_years`` (``year`` only
+    by default). Used by the demos and the scale data's running plans."""
+    plan = Plan.objects.create(
+        school=school,
+        phase=phase,
+        kind=PlanKind.NEW,
+        application_year=application_year or phase.start_year,
+        created_by=coordinator,
+    )
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=plan, key=key, data={}) for key in SECTION_FORMS
+    )
+    PlanEvent.objects.create(
+        plan=plan,
+        from_status=PlanStatus.UNDER_REVIEW,
+        to_status=PlanStatus.APPROVED,
+        academic_year=phase.start_year,
+        actor=ministry,
+        comment="核定（示範資料）",
+    )
+    subplans = SubPlan.objects.bulk_create(
+        SubPlan(
+            plan=plan,
+            item=item,
+            title=f"項目{item}推動計畫",
+            order=order,
+            strategies="辦理研習、社群與實作課程",
+            schedule={str(y): f"{y}學年度：辦理研習 4 場、社群 6 次" for y in phase.years},
+        )
+        for order, item in enumerate(items, 1)
+    )
+    fill_plan_targets(plan, coordinator)  # written while the plan is a draft
+    plan.status = PlanStatus.APPROVED
+    plan.save(update_fields=["status"])
+    PlanYear.objects.bulk_create(
+        PlanYear(
+            plan=plan,
+            academic_year=y,
+            status=YearStatus.PASSED if y < year else YearStatus.ACTIVE,
+            approved_amount=Decimal("1200"),
+            set_by=ministry,
+        )
+        for y in phase.years
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            plan=plan,
+            sub_plan=subplan,
+            academic_year=line_year,
+            expense_type=kind,
+            name=name,
+            unit="式",
+            quantity=Decimal("1"),
+            unit_price=Decimal(amount),
+            total=Decimal(amount),
+            subsidy=Decimal(amount),
+            own_funds=Decimal("0"),
+        )
+        for line_year in line_years or [year]
+        for subplan, (name, kind, amount) in zip(subplans * 2, RUNNING_LINES, strict=False)
+    )
+    return plan
 
 
 def seed_own_indicator() -> None:

@@ -17,7 +17,10 @@ the real one — except where a service itself writes in bulk or where there is 
 
 The stages are modules with a ``build(ctx)`` function, run in order: this module's core
 stage, then ``applications.scale``, ``review.scale``, then whatever other apps registered
-with ``portal.registry.register_scale`` (indicator values, reports, consultations…).
+with ``portal.registry.register_scale``: ``indicators.scale`` (the approved plans of the
+phase in force, ``ctx.running_plans``, and their indicator values of the year the boards
+show), ``assessment.scale`` (that year's results reports, the evaluation panel, its visits
+and some outcomes), consultations…
 
 Refused with ``DJANGO_DEBUG`` off, and refused on a database that already holds scale data
 (use a fresh database: the benchmark creates its own).
@@ -113,6 +116,7 @@ class ScaleContext:
     coordinators: dict[int, User] = field(default_factory=dict)  # school pk -> user
     principals: dict[int, User] = field(default_factory=dict)
     plans: list = field(default_factory=list)
+    running_plans: list = field(default_factory=list)
     reviewers: list[User] = field(default_factory=list)
     committee: object | None = None
     with_reviews: bool = True
