@@ -17,6 +17,10 @@ def visible_or_404(request, perm: str, obj) -> None:
         raise Http404
 
 
-def paginate(request, items, per_page: int = 25):
+def paginate(request, items, per_page: int = 25, count: int | None = None):
+    """The requested page of ``items``; ``count``, when the caller already counted them (in
+    the query that counts other things too), spares the paginator its own COUNT."""
     paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not worked out again
     return paginator.get_page(request.GET.get("page"))

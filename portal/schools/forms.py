@@ -149,5 +149,12 @@ class SchoolFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
     def keep(self, queryset, name, value):
-        # Eligibility comes from each school's latest evaluation; the view applies it.
-        return queryset
+        """Eligibility from each school's latest evaluation, as its kept standing says
+        (the queryset is annotated by ``selectors.with_standing``)."""
+        return queryset.filter(
+            **{
+                "eligible": {"eligible_now": True},
+                "ineligible": {"eligible_now": False},
+                "mandatory_8_9": {"items_8_9_now": True},
+            }[value]
+        )

@@ -220,3 +220,39 @@ class ItemScore(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.score}"
+
+
+class SchoolStanding(models.Model):
+    """A school's eligibility as its latest evaluation gives it (ELIG-1, ELIG-2, ITEM-3), kept
+    by the services that change evaluations (``portal.schools.standing.refresh``), so that the
+    lists and counts over the whole programme read one row per school instead of working
+    each school out again. Always equal to a recount (``selectors.with_eligibility``); a school
+    without a row has no evaluation."""
+
+    school = models.OneToOneField(
+        School,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="standing",
+        verbose_name=_("school"),
+    )
+    evaluation = models.ForeignKey(
+        SchoolEvaluation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("latest evaluation"),
+    )
+    total_average = models.DecimalField(
+        _("total average"), max_digits=9, decimal_places=5, null=True, blank=True
+    )
+    eligible = models.BooleanField(_("eligible"), default=False)
+    items_8_9_mandatory = models.BooleanField(_("items 8 and 9 mandatory"), default=False)
+
+    class Meta:
+        verbose_name = _("school standing")
+        verbose_name_plural = _("school standings")
+
+    def __str__(self):
+        return str(self.school_id)

@@ -11,12 +11,15 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 
 from .models import EvaluationItem, ItemScore, School, SchoolEvaluation
 
@@ -177,12 +180,26 @@ def with_eligibility(schools: QuerySet[School]) -> QuerySet[School]:
     )
 
 
+def with_standing(schools: QuerySet[School]) -> QuerySet[School]:
+    """``schools`` with ``with_eligibility``'s annotations read from each school's kept
+    standing (``SchoolStanding``, one joined row per school) instead of worked out: what the
+    lists and counts over the whole programme use. A school without a standing row has no
+    evaluation."""
+    return schools.annotate(
+        latest_id=F("standing__evaluation_id"),
+        latest_average=F("standing__total_average"),
+        eligible_now=Coalesce(F("standing__eligible"), Value(False)),
+        items_8_9_now=Coalesce(F("standing__items_8_9_mandatory"), Value(False)),
+    )
+
+
 def eligibility_counts(schools: QuerySet[School]) -> dict[str, int]:
     """How many of ``schools`` there are, are eligible (ELIG-1, ELIG-2), must have items 8
-    and 9 (ITEM-3), have no evaluation, and are focus-support schools, counted in one query:
-    the same answers as ``school_eligibility`` gives school by school."""
+    and 9 (ITEM-3), have no evaluation, and are focus-support schools, counted in one query
+    over the schools' kept standing: the same answers as ``school_eligibility`` gives school
+    by school."""
     counts = (
-        with_eligibility(schools)
+        with_standing(schools)
         .order_by()
         .aggregate(
             schools=Count("pk"),
@@ -197,8 +214,9 @@ def eligibility_counts(schools: QuerySet[School]) -> dict[str, int]:
 
 def school_list(*, user=None, filters: dict | None = None) -> QuerySet[School]:
     """Schools with what their list needs, limited to the ones the user may list, each
-    with its eligibility in SQL (``with_eligibility``, shown as ``EligibilitySummary``)."""
-    qs = with_eligibility(School.objects.select_related("county", "district"))
+    with its eligibility from its kept standing (``with_standing``, shown as
+    ``EligibilitySummary``)."""
+    qs = with_standing(School.objects.select_related("county", "district"))
     if user is not None and not user.has_role("ministry"):
         qs = qs.filter(county_id__in=user.county_ids())
     return qs.order_by("district__order", "code")

@@ -14,6 +14,7 @@ from portal.audit.services import audit_record, snapshot
 from portal.imports.reading import Table, TableError, require_headers
 from portal.imports.services import RowsChanged
 
+from . import standing
 from .constants import EVALUATION_ITEMS
 from .enums import Ownership, RowAction
 from .models import (
@@ -329,6 +330,10 @@ def cycle_update(*, cycle: EvaluationCycle, by, item_names: list[str] | None = N
                 EvaluationItem(cycle=cycle, number=i, name=n) for i, n in enumerate(item_names, 1)
             )
         after = {**snapshot(cycle, fields), "items": [i.name for i in cycle.items.all()]}
+        if before["start_year"] != after["start_year"]:
+            # Which evaluation is a school's latest follows the cycles' order (ELIG-2): the
+            # schools evaluated in this cycle may now have another one as their latest.
+            standing.refresh(old.evaluations.values_list("school_id", flat=True))
         if before != after:
             audit_record(
                 actor=by, action="evaluation_cycle.update", target=cycle, before=before, after=after
@@ -388,6 +393,7 @@ def evaluation_set_scores(
         ItemScore.objects.bulk_create(
             ItemScore(evaluation=evaluation, item=i, score=scores[i.number]) for i in items
         )
+        standing.refresh([school.pk])
         after = {i.name: str(scores[i.number]) for i in items}
         if before != after:
             audit_record(

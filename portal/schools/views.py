@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,35 +25,22 @@ from .models import EvaluationCycle, School
 def school_list(request):
     require(request, "schools.list_schools")
     filterset = SchoolFilter(request.GET, queryset=selectors.school_list(user=request.user))
-    # Each school's eligibility, worked out once in SQL; the page then loads its 50 schools.
-    flags = list(
-        filterset.qs.values_list(
-            "pk", "eligible_now", "items_8_9_now", "latest_id", "latest_average", named=True
-        )
-    )
-    wanted = filterset.form.cleaned_data.get("eligibility") if filterset.is_bound else ""
-    if filterset.form.is_valid() and wanted:
-        keep = {
-            "eligible": lambda f: f.eligible_now,
-            "ineligible": lambda f: not f.eligible_now,
-            "mandatory_8_9": lambda f: f.items_8_9_now,
-        }[wanted]
-        flags = [f for f in flags if keep(f)]
-    page = paginate(request, flags, per_page=50)
-    schools = School.objects.select_related("county", "district").in_bulk(
-        [f.pk for f in page.object_list]
-    )
+    # Each school's eligibility is read from its kept standing: filtered, counted and paged
+    # in SQL, the page then shows its 50 schools.
+    schools = filterset.qs
+    counts = schools.aggregate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible_now=True)))
+    page = paginate(request, schools, per_page=50, count=counts["total"])
     page.object_list = [
         (
-            schools[f.pk],
+            school,
             selectors.EligibilitySummary(
-                eligible=bool(f.eligible_now),
-                has_evaluation=f.latest_id is not None,
-                items_8_9_mandatory=bool(f.items_8_9_now),
-                total_average=f.latest_average,
+                eligible=bool(school.eligible_now),
+                has_evaluation=school.latest_id is not None,
+                items_8_9_mandatory=bool(school.items_8_9_now),
+                total_average=school.latest_average,
             ),
         )
-        for f in page.object_list
+        for school in page.object_list
     ]
     return render(
         request,
@@ -61,8 +48,8 @@ def school_list(request):
         {
             "filter": filterset,
             "page": page,
-            "total": len(flags),
-            "eligible_count": sum(1 for f in flags if f.eligible_now),
+            "total": counts["total"],
+            "eligible_count": counts["eligible"],
         },
     )
 

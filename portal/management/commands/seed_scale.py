@@ -51,6 +51,13 @@ class Command(BaseCommand):
             )
         except scale.ScaleRefused as exc:
             raise CommandError(str(exc)) from exc
+        # The planner's statistics, as a database in use has them (autovacuum would gather
+        # them minutes later): pages measured right after seeding are then planned as in
+        # production, not from the empty tables' estimates.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data ready: {len(ctx.schools)} schools in "
