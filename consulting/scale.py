@@ -29,10 +29,12 @@ makes one when asked.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from contextlib import contextmanager
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.urls import reverse
 
 from portal.accounts.enums import Role
 from portal.programme import calendar
@@ -473,6 +475,9 @@ def build(ctx) -> None:
         return
     year = calendar.AcademicYear.current().roc
     today = _today()
+    started = time.perf_counter()
+    # The e-mails link to pages: the URLconf is loaded once here, not in every forked process.
+    reverse("consulting:semester_board")
     advisors = _advisor_accounts(ctx, -(-len(schools) // SCHOOLS_PER_ADVISOR))
     # Neighbouring schools share an advisor: the chunks follow the district order.
     groups = [
@@ -486,6 +491,7 @@ def build(ctx) -> None:
             for advisor, group in zip(advisors, groups, strict=True)
         ],
     )
+    took = {"advisors": time.perf_counter() - started}
     advisor_of = {s.pk: a.pk for a, group in zip(advisors, groups, strict=True) for s in group}
     _inspector_accounts(
         ctx,
@@ -504,14 +510,17 @@ def build(ctx) -> None:
             ],
         )
     dropped = _drop_unsent_reports()
+    took["consultations"] = time.perf_counter() - started - sum(took.values())
     coordinators = {s.pk: ctx.coordinators[s.pk].pk for s in schools}
     plans = exchange_plans(schools, ctx.ministry.pk, today)
     # One after the other: registering and recording lock the invited schools' rows
     # (ExchangeSchool's ordering joins the school in the services' SELECT … FOR UPDATE), so
     # exchanges sharing schools deadlock when written in parallel.
     taking_part = [_exchange((plan, coordinators)) for plan in plans]
+    took["exchanges"] = time.perf_counter() - started - sum(took.values())
     ctx.log(
         f"{len(advisors)} advisors for {len(schools)} supported schools, "
         f"{sum(made)} consultations ({dropped} report PDFs left to be made on request), "
-        f"{len(plans)} exchanges with {sum(taking_part)} schools registered or attending"
+        f"{len(plans)} exchanges with {sum(taking_part)} schools registered or attending "
+        f"({', '.join(f'{name} {seconds:.1f} s' for name, seconds in took.items())})"
     )
