@@ -114,12 +114,19 @@ def _routine_parts(report: ResultsReport, coordinator) -> None:
         )
 
 
+def start_report(plan: Plan, year: int, coordinator) -> ResultsReport:
+    """The year's report started, its routine parts written; what was spent and why targets
+    were missed still to fill (a report being written)."""
+    report = services.report_start(plan=plan, academic_year=year, by=coordinator)
+    _routine_parts(report, coordinator)
+    return report
+
+
 def write_report(plan: Plan, year: int, coordinator, principal, *, submit=True) -> ResultsReport:
     """The year's results report written in full — every missed (or unreported) target
     explained, 95 % of each budget line spent — and, if ``submit``, sent and signed off
     inside the year's reporting window. Used by the demo and the scale data."""
-    report = services.report_start(plan=plan, academic_year=year, by=coordinator)
-    _routine_parts(report, coordinator)
+    report = start_report(plan, year, coordinator)
     for result in plan_attainment(plan, year).results:
         if result.status in (Attainment.NOT_MET, Attainment.NOT_REPORTED):
             services.part_save(
@@ -274,8 +281,7 @@ def _demo_school(panel: Panel, ministry) -> None:
         plan.application_year = YEAR
         plan.save(update_fields=["kind", "application_year", "updated_at"])
     _one_miss_values(plan, coordinator)
-    report = services.report_start(plan=plan, academic_year=YEAR, by=coordinator)
-    _routine_parts(report, coordinator)
+    start_report(plan, YEAR, coordinator)
     member = panel.members.select_related("user").first()
     if member is not None and services.conflict_reason(member, school) is None:
         services.assignment_add(panel=panel, member=member, plan=plan, by=ministry)

@@ -4,9 +4,11 @@ one, ``indicators.scale.reporting_year``), after ``indicators.scale`` built the 
 and their values.
 
 - Results reports, through the services (``assessment.demo.write_report``): every school
-  whose values were signed off submits its report, but one in ``DRAFT_EVERY`` that keeps it
-  as a draft; a school whose values are a draft has its report in draft too; a school that
-  has not started its values has not started its report either.
+  whose values were signed off writes its report in full and submits it, but one in
+  ``DRAFT_EVERY`` that is still writing it (``start_report``: the routine parts in, the
+  spending and the explanations of missed targets still to fill); a school whose values are
+  a draft is still writing its report too; a school that has not started its values has not
+  started its report either.
 - The year's evaluation panel (``panel_create``) with one member per ten schools (at least
   three): bulk-created accounts holding the panel role, added by ``member_add``.
 - Every submitted report: two members assigned (``assignment_add``) and the visit scheduled.
@@ -94,7 +96,7 @@ def _assess(ids: tuple) -> str:
     from portal.programme import calendar
 
     from . import services
-    from .demo import write_report
+    from .demo import start_report, write_report
     from .enums import Decision
     from .models import Panel, PanelMember
 
@@ -103,9 +105,10 @@ def _assess(ids: tuple) -> str:
     coordinator = User.objects.get(pk=coordinator_id)
     submit = state == "submitted"
     with transaction.atomic():
-        write_report(plan, year, coordinator, User.objects.get(pk=principal_id), submit=submit)
         if not submit:
+            start_report(plan, year, coordinator)
             return state
+        write_report(plan, year, coordinator, User.objects.get(pk=principal_id))
         ministry = User.objects.get(pk=ministry_id)
         panel = Panel.objects.get(academic_year=year)
         members = list(

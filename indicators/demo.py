@@ -49,9 +49,10 @@ def _demo_targets(entry: dict, years: list[int], order: int) -> tuple[Decimal, d
     return to_places(base, places), targets
 
 
-def fill_plan_targets(plan: Plan, by) -> None:
-    """Give every indicator of the plan's covered items a baseline and a target per year,
-    and every covered item its expected qualitative result — only where none is set yet."""
+def missing_targets(plan: Plan) -> tuple[dict, list[int]]:
+    """What ``fill_plan_targets`` sets: the demo's baseline and targets of every indicator of
+    the plan's covered items without any (``Indicator`` → (baseline, {year: target})), and
+    the covered items without their expected qualitative result."""
     snapshot = targets_snapshot(plan)
     years = plan_years(plan)
     wanted = {
@@ -61,16 +62,18 @@ def fill_plan_targets(plan: Plan, by) -> None:
         if not entry["plan_indicator_id"] and not entry["retired"]
     }
     indicators = Indicator.objects.filter(pk__in=wanted).prefetch_related("item_links")
-    targets_fill(
-        plan=plan,
-        entries={i: _demo_targets(wanted[i.pk], years, i.pk) for i in indicators},
-        by=by,
-    )
-    for section in snapshot["items"]:
-        if not section["qualitative"]:
-            qualitative_save(
-                plan=plan, item=section["item"], text=QUALITATIVE, revision=None, by=by
-            )
+    entries = {i: _demo_targets(wanted[i.pk], years, i.pk) for i in indicators}
+    return entries, [s["item"] for s in snapshot["items"] if not s["qualitative"]]
+
+
+def fill_plan_targets(plan: Plan, by, *, missing: tuple[dict, list[int]] | None = None) -> None:
+    """Give every indicator of the plan's covered items a baseline and a target per year,
+    and every covered item its expected qualitative result — only where none is set yet
+    (``missing``, when the caller already knows it: see ``missing_targets``)."""
+    entries, items = missing or missing_targets(plan)
+    targets_fill(plan=plan, entries=entries, by=by)
+    for item in items:
+        qualitative_save(plan=plan, item=item, text=QUALITATIVE, revision=None, by=by)
 
 
 #: A running plan's budget lines of a year (name, expense type, amount in 仟元), spread over
@@ -93,12 +96,15 @@ def approved_plan(
     year: int,
     application_year: int | None = None,
     line_years=None,
+    targets_cache: dict | None = None,
 ) -> Plan:
     """A plan of ``phase`` as the ministry approved it (there is no service that approves a
     plan without the whole review): a sub-plan per item, its targets set while it was a draft
     (``fill_plan_targets``), the years before ``year`` passed and the others active, 1200
     仟元 approved each year and a few budget lines in each of ``line_years`` (``year`` only
-    by default). Used by the demos and the scale data's running plans."""
+    by default). ``targets_cache`` keeps what ``fill_plan_targets`` sets for a phase and a set
+    of items: the same for every new plan, so that many plans read the catalogue once. Used
+    by the demos and the scale data's running plans."""
     plan = Plan.objects.create(
         school=school,
         phase=phase,
@@ -128,7 +134,11 @@ def approved_plan(
         )
         for order, item in enumerate(items, 1)
     )
-    fill_plan_targets(plan, coordinator)  # written while the plan is a draft
+    missing = None
+    if targets_cache is not None:
+        key = (phase.pk, tuple(items))
+        missing = targets_cache.get(key) or targets_cache.setdefault(key, missing_targets(plan))
+    fill_plan_targets(plan, coordinator, missing=missing)  # written while a draft
     plan.status = PlanStatus.APPROVED
     plan.save(update_fields=["status"])
     PlanYear.objects.bulk_create(

@@ -68,6 +68,10 @@ def values_state(index: int) -> str:
     return SUBMITTED
 
 
+#: Per process: the targets every new plan of a phase covering a set of items is given.
+_TARGETS: dict = {}
+
+
 def _running_plan_of(ids: tuple) -> int:
     from applications.models import Plan
     from portal.accounts.models import User
@@ -87,43 +91,26 @@ def _running_plan_of(ids: tuple) -> int:
             ministry=User.objects.get(pk=ministry_id),
             year=year,
             line_years=phase.years,
+            targets_cache=_TARGETS,
         )
     return plan.pk
 
 
 def _upload_rows(plan, year: int, misses: int) -> list[dict]:
-    """The rows of the year's Excel template as the school fills it in: every indicator
-    with a target, every ``misses``-th one and the first lower-is-better one missing it
-    (the values typed as the demo's, ``values.demo._actual``)."""
-    from .enums import Direction
-    from .models import PlanIndicator
-    from .values.demo import _actual
+    """The rows of the year's Excel template as the school fills it in (the demo's values,
+    ``values.demo.typed_values``)."""
+    from .values.demo import typed_values
 
-    rows = []
-    lower_missed = False
-    for index, row in enumerate(
-        PlanIndicator.objects.filter(plan=plan, not_applicable=False)
-        .select_related("indicator")
-        .prefetch_related("targets")
-        .order_by("pk")
-    ):
-        target = next((t.value for t in row.targets.all() if t.academic_year == year), None)
-        if target is None:
-            continue
-        miss = index % misses == 1
-        if row.indicator.direction == Direction.LOWER and not lower_missed:
-            miss = lower_missed = True
-        typed = _actual(row, target, miss)
-        rows.append(
-            {
-                "plan_indicator": row.pk,
-                "numerator": typed.get("numerator", ""),
-                "denominator": typed.get("denominator", ""),
-                "value": typed.get("value", ""),
-                "note": "依學務處、教務處統計資料填報" if index % 5 == 0 else "",
-            }
-        )
-    return rows
+    return [
+        {
+            "plan_indicator": row.pk,
+            "numerator": typed.get("numerator", ""),
+            "denominator": typed.get("denominator", ""),
+            "value": typed.get("value", ""),
+            "note": typed["note"],
+        }
+        for row, typed in typed_values(plan, year, misses=misses)
+    ]
 
 
 def _values_of(ids: tuple) -> None:
@@ -183,6 +170,7 @@ def build_running_plans(ctx) -> None:
 
     phase = running_phase()
     year = reporting_year()
+    _TARGETS.clear()  # another database's catalogue, maybe
     if phase is None:
         ctx.log(f"no phase covers academic year {year}: no running plans")
         return

@@ -82,16 +82,17 @@ def _actual(row: PlanIndicator, target: Decimal, miss: bool) -> dict:
     return {"value": str(actual.quantize(Decimal(1).scaleb(-places)))}
 
 
-def _report_values(plan: Plan, year: int, by: User, *, misses: int) -> YearReport:
-    """Enter every value of the year; every ``misses``-th indicator and the first
-    lower-is-better one miss their targets."""
-    report = services.report_start(plan=plan, academic_year=year, by=by)
+def typed_values(plan: Plan, year: int, *, misses: int) -> list[tuple[PlanIndicator, dict]]:
+    """What the school types for the year: every indicator with a target, every
+    ``misses``-th one and the first lower-is-better one missing it (used by the demo and the
+    scale data)."""
     rows = list(
         PlanIndicator.objects.filter(plan=plan, not_applicable=False)
         .select_related("indicator")
         .prefetch_related("targets")
         .order_by("pk")
     )
+    typed_rows = []
     lower_missed = False
     for index, row in enumerate(rows):
         target = next((t.value for t in row.targets.all() if t.academic_year == year), None)
@@ -100,16 +101,20 @@ def _report_values(plan: Plan, year: int, by: User, *, misses: int) -> YearRepor
         miss = index % misses == 1
         if row.indicator.direction == Direction.LOWER and not lower_missed:
             miss = lower_missed = True
-        typed = _actual(row, target, miss)
+        typed = {
+            **_actual(row, target, miss),
+            "note": "依學務處、教務處統計資料填報" if index % 5 == 0 else "",
+        }
         clean_value(row.indicator, **typed)  # a demo value is a valid value
-        services.value_save(
-            report=report,
-            plan_indicator=row,
-            revision=None,
-            by=by,
-            note="依學務處、教務處統計資料填報" if index % 5 == 0 else "",
-            **typed,
-        )
+        typed_rows.append((row, typed))
+    return typed_rows
+
+
+def _report_values(plan: Plan, year: int, by: User, *, misses: int) -> YearReport:
+    """Enter every value of the year (``typed_values``)."""
+    report = services.report_start(plan=plan, academic_year=year, by=by)
+    for row, typed in typed_values(plan, year, misses=misses):
+        services.value_save(report=report, plan_indicator=row, revision=None, by=by, **typed)
     return report
 
 

@@ -179,11 +179,15 @@ def test_results_reports_are_as_intended_and_complete(seeded, now):
     assert found == [wanted[state] for state in expected_reports()]
     assert {None, ReportStatus.DRAFT, ReportStatus.SUBMITTED} <= set(found)
     for report in ResultsReport.objects.filter(plan__in=seeded.running_plans):
-        # Every report is written in full; a submitted one passed its checks and is frozen.
-        assert report_problems(report) == []
+        # The year's four budget lines are copied in; a submitted report passed its checks
+        # and is frozen; a draft still lacks its spending.
         assert report.budget_executions.count() == 4
+        assert report.executions.exclude(activities="").count() == 3
         if report.status == ReportStatus.SUBMITTED:
+            assert report_problems(report) == []
             assert report.versions.count() == 1
+        else:
+            assert report_problems(report) and report.versions.count() == 0
 
 
 def test_panel_assignments_visits_and_outcomes(seeded, now):
