@@ -40,11 +40,15 @@ SCHOOLS = 20
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=calendar.TAIPEI)
 TODAY = NOW.date()
 SEMESTER = calendar.Semester(115, 1)
+#: The running plans the stand-in stage found in the context.
+FOUND: list[int] = []
 
 
 def build(ctx):
-    """Stands in for the running-plans stage (order 50–58) where it is not there: an
-    approved plan of the phase in force this year for every scale school not yet supported."""
+    """Stands in for the running-plans stage (indicators.scale) should it leave a scale
+    school unsupported: an approved plan of the phase in force this year. Records what it
+    found, so that the tests can tell whether the real stage did the work."""
+    FOUND.append(len(getattr(ctx, "running_plans", None) or []))
     year = calendar.AcademicYear.current().roc
     phase = builders.phase_for(year)
     for school in ctx.schools:
@@ -59,13 +63,14 @@ def build(ctx):
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module (this module's stage, then consulting's only: the tests do
-    not depend on other apps' stages), in a transaction rolled back at the end."""
+    """Seed once for the module — every registered stage, the running plans' one included,
+    with this module's stand-in just before consulting's — in a transaction rolled back at
+    the end."""
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
         outer = transaction.atomic()
         outer.__enter__()
         stages = registry._SCALE[:]
-        registry._SCALE[:] = [(60, __name__), (70, "consulting.scale")]
+        registry.register_scale(__name__, order=69)
         try:
             out = StringIO()
             with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHER):
@@ -91,8 +96,11 @@ def scale_schools():
     )
 
 
-def test_consulting_stage_is_registered_after_the_running_plans():
+def test_consulting_stage_is_registered_after_the_running_plans(seeded):
     assert (70, "consulting.scale") in registry._SCALE
+    running = [order for order, name in registry._SCALE if name == "indicators.scale"]
+    assert running and running[0] < 70
+    assert FOUND == [SCHOOLS]  # the real stage gave every scale school its running plan
 
 
 def test_every_supported_scale_school_has_an_advisor(now, seeded):
