@@ -33,6 +33,11 @@ urlpatterns = [
     path("review/rounds/<int:pk>/assignments/", views.assignments, name="assignments"),
     path("review/rounds/<int:pk>/assignments/auto/", views.assign_auto, name="assign_auto"),
     path("review/rounds/<int:pk>/assignments/add/", views.assign_add, name="assign_add"),
+    path(
+        "review/rounds/<int:pk>/assignments/<int:plan_pk>/choose/",
+        views.assign_choose,
+        name="assign_choose",
+    ),
     path("review/rounds/<int:pk>/progress/", views.progress, name="progress"),
     path("review/rounds/<int:pk>/remind/", views.remind, name="remind"),
     path("review/rounds/<int:pk>/ranking/", views.ranking, name="ranking"),

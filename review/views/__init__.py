@@ -37,6 +37,7 @@ from .reviewer import (
 from .rounds import (
     assign_add,
     assign_auto,
+    assign_choose,
     assignment_recuse,
     assignment_remove,
     assignments,
@@ -58,6 +59,7 @@ from .visits import (
 __all__ = [
     "assign_add",
     "assign_auto",
+    "assign_choose",
     "assignment",
     "assignment_plan",
     "assignment_recuse",

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -157,6 +156,13 @@ def criterion_delete(request, pk, criterion_pk):
 # --- Assignments ----------------------------------------------------------------------------
 
 
+def _member_labels(members) -> None:
+    """Each member's name and category, worded once."""
+    categories = {value: str(label) for value, label in CommitteeCategory.choices}
+    for m in members:
+        m.name_and_category = f"{m.user.display_name}（{categories.get(m.category, m.category)}）"
+
+
 def assignments(request, pk):
     rnd = _round(request, pk)
     page = selectors.pool_page(rnd, request.GET.get("page"), PER_PAGE)
@@ -167,27 +173,26 @@ def assignments(request, pk):
     page_assignments = selectors.round_assignments(rnd, plans=pool)
     for a in page_assignments:
         by_plan.setdefault(a.plan_id, []).append(a)
-    # Each member's name and category, worded once: a page lists every candidate per row.
-    categories = {value: str(label) for value, label in CommitteeCategory.choices}
-    for m in [*members, *(a.member for a in page_assignments)]:
-        m.name_and_category = f"{m.user.display_name}（{categories.get(m.category, m.category)}）"
-        m.option = format_html('<option value="{}">{}</option>', str(m.pk), m.name_and_category)
+    _member_labels([*members, *(a.member for a in page_assignments)])
     load = selectors.member_loads(rnd)
     rows = []
     for plan in pool:
         current = by_plan.get(plan.pk, [])
         taken = {a.member_id for a in current}
+        conflicted = [
+            (m, conflicts[(m.pk, plan.pk)]) for m in members if (m.pk, plan.pk) in conflicts
+        ]
         rows.append(
             {
                 "plan": plan,
                 "assignments": current,
                 "active": sum(1 for a in current if a.status == AssignmentStatus.ACTIVE),
-                "candidates": [
-                    m for m in members if m.pk not in taken and (m.pk, plan.pk) not in conflicts
-                ],
-                "conflicts": [
-                    (m, conflicts[(m.pk, plan.pk)]) for m in members if (m.pk, plan.pk) in conflicts
-                ],
+                # Who else may review it is listed when someone asks (assign_choose): a
+                # list of every member on every row would grow with the committee.
+                "candidate_count": sum(
+                    1 for m in members if m.pk not in taken and (m.pk, plan.pk) not in conflicts
+                ),
+                "conflicts": conflicted,
             }
         )
     return render(
@@ -202,6 +207,31 @@ def assignments(request, pk):
             auto_form=AutoAssignForm(initial={"per_application": rnd.reviewers_per_application}),
         ),
     )
+
+
+def assign_choose(request, pk, plan_pk):
+    """The members who may review one application of the round (not assigned to it, no
+    conflict of interest), to assign one by hand: inline on the assignments page with htmx,
+    else as a page of its own."""
+    rnd = _round(request, pk)
+    plan = get_object_or_404(selectors.round_pool_queryset(rnd), pk=plan_pk)
+    members = selectors.active_members(rnd.committee)
+    conflicts = selectors.conflict_map(rnd.committee_id, members, [plan])
+    taken = set(Assignment.objects.filter(round=rnd, plan=plan).values_list("member_id", flat=True))
+    candidates = [m for m in members if m.pk not in taken and (m.pk, plan.pk) not in conflicts]
+    _member_labels(candidates)
+    load = selectors.member_loads(rnd)
+    back = request.GET.get("next", "")
+    context = _round_context(
+        rnd,
+        "assignments",
+        plan=plan,
+        candidates=[(m, load.get(m.pk, 0)) for m in candidates],
+        next=back if back.startswith("/review/") else reverse("review:assignments", args=[rnd.pk]),
+    )
+    if request.htmx:
+        return render(request, "review/_assign_choose.html", context)
+    return render(request, "review/assign_choose.html", context)
 
 
 @require_POST

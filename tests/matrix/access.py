@@ -156,6 +156,7 @@ ACCESS = {
     "review:assignments": page({"ministry"}),
     "review:assign_auto": post_only({"ministry"}),
     "review:assign_add": post_only({"ministry"}),
+    "review:assign_choose": page({"ministry"}),
     "review:progress": page({"ministry"}),
     "review:remind": post_only({"ministry"}),
     "review:ranking": page({"ministry"}),

@@ -130,6 +130,7 @@ PK_OF = {
         "review:assignments",
         "review:assign_auto",
         "review:assign_add",
+        "review:assign_choose",
         "review:progress",
         "review:remind",
         "review:ranking",

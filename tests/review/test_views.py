@@ -252,6 +252,46 @@ def test_hand_assignment_of_a_conflicted_member_is_refused_by_the_server(
     assert "已排除（利益迴避）" in page.decode()
 
 
+def test_assigning_by_hand_offers_only_members_who_may_review_the_application(
+    client_for, round1, ministry, principal_member, expert, industry, plan
+):
+    """SEL-2: the list of members to assign to one application is asked for per
+    application (inline with htmx, else a page of its own) and never offers the school's
+    own principal (conflict of interest) nor a member already assigned to it."""
+    builders.assign(round1, industry, plan, ministry)
+    client = client_for(ministry)
+    listing = client.get(reverse("review:assignments", args=[round1.pk])).content.decode()
+    choose = reverse("review:assign_choose", args=[round1.pk, plan.pk])
+    assert choose in listing and 'name="member"' not in listing
+    assert "分配審查委員（1 位可審查）…" in listing
+    for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+        page = client.get(choose, {"next": f"/review/rounds/{round1.pk}/assignments/"}, **extra)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert f'<option value="{expert.pk}">' in html
+        assert f'<option value="{principal_member.pk}"' not in html
+        assert f'<option value="{industry.pk}"' not in html
+        assert ("<html" in html) is not bool(extra)
+    off_site = client.get(choose, {"next": "https://example.com/"}).content.decode()
+    assert 'value="https://example.com/"' not in off_site
+
+
+def test_assigning_by_hand_is_for_ministry_staff_and_this_rounds_applications(
+    client_for, round1, ministry, coordinator, expert, plan, other_school
+):
+    """Authorisation: a school's coordinator gets 403; an application outside the round, 404."""
+    choose = reverse("review:assign_choose", args=[round1.pk, plan.pk])
+    assert client_for(coordinator).get(choose).status_code == 403
+    assert client_for(expert.user).get(choose).status_code == 403
+    from tests.applications.builders import started_plan
+    from tests.factories import UserFactory, grant
+
+    other = grant(UserFactory(username="other-coordinator"), "coordinator", school=other_school)
+    draft = started_plan(other_school, other)
+    missing = reverse("review:assign_choose", args=[round1.pk, draft.pk])
+    assert client_for(ministry).get(missing).status_code == 404
+
+
 def test_auto_assign_through_the_page(
     client_for, round1, ministry, principal_member, expert, industry, plan, other_plan
 ):
