@@ -59,8 +59,12 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def scale_plans():
+    """The applications of the open phase (the running programme's approved plans of the
+    phase in force are the indicators' stage's, tested in tests/indicators/test_scale.py)."""
+    from applications.services import open_phase
+
     return list(
-        Plan.objects.filter(school__code__startswith=scale.CODE_PREFIX)
+        Plan.objects.filter(school__code__startswith=scale.CODE_PREFIX, phase=open_phase())
         .select_related("school", "phase")
         .order_by("school__code")
     )
