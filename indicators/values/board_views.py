@@ -242,7 +242,8 @@ def spread(request):
     require(request, "indicators.view_national")
     years = _years()
     choices = _indicator_choices()
-    year = _int(request.GET.get("year")) or (years[0] if years else None)
+    # The year the completeness board opens on: the latest one schools report for.
+    year = _int(request.GET.get("year")) or _default_year()
     key = request.GET.get("indicator") or (choices[0][0] if choices else "")
     form = NationalFilterForm(request.GET or None, years=years)
     filters = form.filters()

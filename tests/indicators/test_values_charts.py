@@ -71,6 +71,16 @@ def test_ind2_item_attainment_chart_and_table(plan, school, coordinator, client_
     assert "學生違規人次比率" in csv.content.decode("utf-8-sig")
 
 
+def test_spread_opens_on_the_year_schools_report_for(plan, school, ministry, client_for):
+    """Without a year, the spread shows the year the completeness board opens on (the
+    latest reporting window), not a later year nobody can report for yet."""
+    from indicators.values.board_views import _default_year
+
+    html = client_for(ministry).get(reverse("indicators:values_spread") + "?indicator=T02")
+    assert html.context["year"] == _default_year()
+    assert chart_data(html.content.decode(), "spread-chart")["labels"] == [school.name]
+
+
 def test_spread_and_map_for_the_ministry(plan, school, ministry, client_for):
     client = client_for(ministry)
     html = client.get(
