@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import Case, Count, Prefetch, Q, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,6 +268,43 @@ class Composition:
     size: int
 
 
+@dataclass
+class CompositionSummary:
+    counts: list[tuple[str, str, int]]  # (category, label, members)
+    empty: list[str]
+    size: int
+
+
+def composition_summary(committee) -> CompositionSummary:
+    """How many members each category has (SEL-3) and the categories nobody represents yet,
+    counted in one query: the committee page's figures, whatever the committee's size."""
+    counts = dict(
+        CommitteeMember.objects.filter(committee=committee, removed_at__isnull=True)
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"))
+    )
+    rows = [(c.value, str(c.label), counts.get(c.value, 0)) for c in CommitteeCategory]
+    return CompositionSummary(
+        counts=rows,
+        empty=[label for _value, label, n in rows if not n],
+        size=sum(n for _value, _label, n in rows),
+    )
+
+
+def members_in_category_order(committee):
+    """The committee's active members, category by category (SEL-3's order), then by name."""
+    order = Case(
+        *[When(category=c.value, then=Value(i)) for i, c in enumerate(CommitteeCategory)],
+        default=Value(len(CommitteeCategory)),
+    )
+    return (
+        CommitteeMember.objects.filter(committee=committee, removed_at__isnull=True)
+        .select_related("user", "affiliated_school")
+        .order_by(order, "user__name", "pk")
+    )
+
+
 def composition(committee) -> Composition:
     """The members by category (SEL-3), and the categories nobody represents yet."""
     members = active_members(committee)
@@ -468,6 +505,88 @@ def progress(rnd: Round, facts: list[Fact] | None = None, page=None) -> Progress
         assigned=sum(r.assigned for r in reviewer_rows),
         submitted=sum(r.submitted for r in reviewer_rows),
     )
+
+
+def progress_page(rnd: Round, page, reviewer_page=None, per_page: int = 50):
+    """``progress`` for one page of the pool and one page of the reviewers, with every
+    figure the whole round's, in a fixed number of queries whatever the round's size: the
+    reviewers' counts aggregated in SQL, the applications' from their own assignments only,
+    and what is still to review named for the rows shown. Returns the board and the
+    reviewers' ``Page`` (sorted as ``progress`` sorts them: most missing first)."""
+    active = Q(status=AssignmentStatus.ACTIVE)
+    submitted = Q(review__status=ReviewStatus.SUBMITTED)
+    counts = {
+        row["member_id"]: row
+        for row in Assignment.objects.filter(round=rnd)
+        .order_by()
+        .values("member_id")
+        .annotate(
+            assigned=Count("pk", filter=active),
+            submitted=Count("pk", filter=active & submitted),
+            drafts=Count("pk", filter=active & Q(review__isnull=False) & ~submitted),
+            abstained=Count("pk", filter=~active),
+        )
+    }
+    members = {m.pk: m for m in active_members(rnd.committee)}
+    removed = counts.keys() - members.keys()
+    if removed:
+        members.update(
+            (m.pk, m)
+            for m in CommitteeMember.objects.filter(pk__in=removed).select_related(
+                "user", "affiliated_school"
+            )
+        )
+    reviewers = []
+    for pk, member in members.items():
+        row = counts.get(pk, {})
+        reviewers.append(
+            ReviewerProgress(
+                member=member,
+                assigned=row.get("assigned", 0),
+                submitted=row.get("submitted", 0),
+                drafts=row.get("drafts", 0),
+                abstained=row.get("abstained", 0),
+            )
+        )
+    reviewers.sort(key=lambda r: (-r.missing, r.member.category, r.member.pk))
+    shown = Paginator(reviewers, per_page).get_page(reviewer_page)
+    pool = list(page)
+    applications = {p.pk: ApplicationProgress(plan=p) for p in pool}
+    waiting = (
+        Assignment.objects.filter(round=rnd)
+        .filter(
+            Q(plan__in=[p.pk for p in pool])
+            | Q(member__in=[r.member.pk for r in shown.object_list], status=AssignmentStatus.ACTIVE)
+        )
+        .order_by("plan_id", "pk")
+        .values_list("member_id", "plan_id", "status", "review__pk", "review__status")
+    )
+    facts = [Fact(None, m, p, st, rid, rst, None) for m, p, st, rid, rst in waiting]
+    pending = {r.member.pk: r for r in shown.object_list}
+    plans = _plans_by_id(
+        pool, {f.plan_id for f in facts if f.member_id in pending and not f.submitted}
+    )
+    for f in facts:
+        application = applications.get(f.plan_id)
+        if application is not None:
+            if not f.active:
+                application.abstained += 1
+            else:
+                application.assigned += 1
+                if f.submitted:
+                    application.submitted += 1
+                else:
+                    application.drafts += f.review_id is not None
+                    application.missing_by.append(members[f.member_id])
+        if f.member_id in pending and f.active and not f.submitted:
+            pending[f.member_id].pending.append(plans[f.plan_id])
+    board = Progress(
+        reviewers=list(shown.object_list),
+        applications=list(applications.values()),
+        assigned=sum(row["assigned"] for row in counts.values()),
+        submitted=sum(row["submitted"] for row in counts.values()),
+    )
+    return board, shown
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.access import require
+from portal.access import paginate, require
 
 from .. import selectors, services
 from ..forms import (
@@ -112,12 +112,19 @@ def committee_edit(request, pk):
 def committee_detail(request, pk):
     committee = _committee(request, pk)
     rounds = list(committee.rounds.all())
+    summary = selectors.composition_summary(committee)
     return render(
         request,
         "review/committee_detail.html",
         {
             "committee": committee,
-            "composition": selectors.composition(committee),
+            "composition": summary,
+            "page": paginate(
+                request,
+                selectors.members_in_category_order(committee),
+                per_page=50,
+                count=summary.size,
+            ),
             "rounds": [(r, selectors.progress_totals(r)) for r in rounds],
             "form": MemberAddForm(committee=committee),
         },

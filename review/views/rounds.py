@@ -335,7 +335,9 @@ def review_reopen(request, pk):
 def progress(request, pk):
     rnd = _round(request, pk)
     page = selectors.pool_page(rnd, request.GET.get("page"), PER_PAGE)
-    board = selectors.progress(rnd, page=page)
+    board, reviewer_page = selectors.progress_page(
+        rnd, page, request.GET.get("reviewers"), per_page=PER_PAGE
+    )
     return render(
         request,
         "review/progress.html",
@@ -344,6 +346,7 @@ def progress(request, pk):
             "progress",
             board=board,
             page=page,
+            reviewer_page=reviewer_page,
             now=timezone.now(),
             remind_refusal=checks.remind(rnd, board.missing),
         ),

@@ -152,6 +152,29 @@ def test_board_and_ranking_equal_a_recount_after_random_actions(seed, committee,
         )
         assert (paged.assigned, paged.submitted) == (board.assigned, board.submitted)
 
+        # The page the board shows: the reviewers' rows in pages of two, the applications
+        # of a page of the pool, every figure equal to the whole board's.
+        shown = []
+        for number in (1, 2, 3):
+            view, reviewer_page = selectors.progress_page(rnd, page, number, per_page=2)
+            if reviewer_page.number != number:
+                break
+            shown += view.reviewers
+            assert (view.assigned, view.submitted) == (board.assigned, board.submitted)
+            assert [
+                (a.plan.pk, a.assigned, a.submitted, a.drafts, a.abstained, a.missing_by)
+                for a in view.applications
+            ] == [
+                (a.plan.pk, a.assigned, a.submitted, a.drafts, a.abstained, a.missing_by)
+                for a in paged.applications
+            ]
+        assert [
+            (r.member.pk, r.assigned, r.submitted, r.drafts, r.abstained, r.pending) for r in shown
+        ] == [
+            (r.member.pk, r.assigned, r.submitted, r.drafts, r.abstained, r.pending)
+            for r in board.reviewers
+        ]
+
         counted, normalised = recount_ranking(rnd)
         ranking = selectors.ranking(rnd)
         assert ranking.normalised_by_review == normalised

@@ -485,11 +485,13 @@ def _populate(committee, ministry, round1, size):
 def test_progress_board_query_count(
     size, client_for, committee, round1, ministry, django_assert_num_queries
 ):
+    """The reviewers' figures aggregated in SQL, the page's applications and the rows'
+    pending reviews read for the rows shown: the same count at any size."""
     _populate(committee, ministry, round1, size)
     client = client_for(ministry)
     url = reverse("review:progress", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
@@ -523,16 +525,37 @@ def test_assignments_page_query_count(
 def test_committee_and_round_pages_query_count(
     size, client_for, committee, round1, ministry, django_assert_num_queries
 ):
-    """Each round's reviews assigned and submitted are one aggregate query."""
+    """Each round's reviews assigned and submitted are one aggregate query; the committee's
+    members are counted by category in one and listed a page at a time in another."""
     _populate(committee, ministry, round1, size)
     client = client_for(ministry)
     for url, queries in (
-        (reverse("review:committee_detail", args=[committee.pk]), 9),
+        (reverse("review:committee_detail", args=[committee.pk]), 10),
         (reverse("review:round_detail", args=[round1.pk]), 9),
     ):
         client.get(url)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_committee_page_counts_every_category_and_lists_members_a_page_at_a_time(
+    client_for, committee, ministry, expert, industry, monkeypatch
+):
+    """SEL-3: the composition's figures are the whole committee's, the categories nobody
+    represents are named, and the members are listed in pages, category by category."""
+    from portal import access
+
+    real = access.Paginator
+    monkeypatch.setattr(access, "Paginator", lambda items, per_page: real(items, 1))
+    client = client_for(ministry)
+    url = reverse("review:committee_detail", args=[committee.pk])
+    first, second = (client.get(url, {"page": n}).content.decode() for n in (1, 2))
+    for page in (first, second):
+        assert "專家學者：1 位委員" in page and "業界代表：1 位委員" in page
+        assert "家長團體代表：0 位委員" in page and "以下類別尚無委員：" in page
+        assert "共 2 頁" in page
+    assert expert.user.display_name in first and expert.user.display_name not in second
+    assert industry.user.display_name in second and industry.user.display_name not in first
 
 
 def test_progress_and_assignments_pages_paginate_the_applications(
