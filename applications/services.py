@@ -398,7 +398,11 @@ def plan_continue(*, plan: Plan, by) -> Plan:
     performance assessment, and only while the phase has a year left.
     """
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().select_related("phase", "school").get(pk=plan.pk)
+        plan = (
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("phase", "school")
+            .get(pk=plan.pk)
+        )
         if refused := continue_refusal(plan, by):
             raise refused
         next_year = plan.application_year + 1
@@ -955,7 +959,13 @@ def plan_decide(
 
 
 def _lock(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("school", "phase").get(pk=plan.pk)
+    """The plan's row locked for the transaction (its school and phase are read, not locked:
+    every school's plan moves at once on the deadline, and they share one phase)."""
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("school", "phase")
+        .get(pk=plan.pk)
+    )
 
 
 # --- Year status ---------------------------------------------------------------------------

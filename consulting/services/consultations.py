@@ -139,7 +139,11 @@ def consultation_schedule(
 
 
 def _lock(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update().select_related("school").get(pk=consultation.pk)
+    return (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(pk=consultation.pk)
+    )
 
 
 def _require_advisor(consultation: Consultation, by) -> None:
@@ -359,7 +363,11 @@ def advice_answer(*, advice: Advice, text: str, status: str, by) -> AdviceAnswer
     if status not in AdviceStatus.values:
         raise ConsultingError(_("Choose a status."))
     with transaction.atomic():
-        advice = Advice.objects.select_for_update().select_related("consultation").get(pk=advice.pk)
+        advice = (
+            Advice.objects.select_for_update(of=("self",))
+            .select_related("consultation")
+            .get(pk=advice.pk)
+        )
         if advice.consultation.status != ConsultationStatus.FILED:
             raise ConsultingError(_("Advice is answered once the report is filed."))
         before = snapshot(advice, ["status", "answer"])

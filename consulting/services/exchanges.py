@@ -160,7 +160,7 @@ def exchange_register(
         raise ConsultingError(_("List who will attend."))
     with transaction.atomic():
         row = (
-            ExchangeSchool.objects.select_for_update()
+            ExchangeSchool.objects.select_for_update(of=("self",))
             .filter(exchange=exchange, school=school)
             .first()
         )
@@ -201,7 +201,9 @@ def exchange_record(*, exchange: Exchange, record: str, attendance: dict, by) ->
     with transaction.atomic():
         rows = {
             r.school_id: r
-            for r in ExchangeSchool.objects.select_for_update().filter(exchange=exchange)
+            for r in ExchangeSchool.objects.select_for_update(of=("self",)).filter(
+                exchange=exchange
+            )
         }
         unknown = set(attendance) - set(rows)
         if unknown:

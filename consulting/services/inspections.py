@@ -134,7 +134,7 @@ def _step(problem, *, kind, to, note, by, action, users, subject):
 
 def _lock(problem) -> InspectionProblem:
     return (
-        InspectionProblem.objects.select_for_update()
+        InspectionProblem.objects.select_for_update(of=("self",))
         .select_related("school__county", "inspection")
         .get(pk=problem.pk)
     )
