@@ -107,6 +107,13 @@ def query_with(context, **kwargs):
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_page(context, number, param="page"):
+    """The current query string with page ``number`` in ``param`` (a page with two
+    paginated lists names its second one's pages otherwise)."""
+    return query_with(context, **{param or "page": number})
+
+
 @register.filter
 def get_item(mapping, key):
     if mapping is None:

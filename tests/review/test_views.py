@@ -558,6 +558,28 @@ def test_committee_page_counts_every_category_and_lists_members_a_page_at_a_time
     assert industry.user.display_name in second and industry.user.display_name not in first
 
 
+def test_progress_lists_reviewers_a_page_at_a_time_with_the_rounds_figures(
+    client_for, committee, round1, ministry, monkeypatch
+):
+    """The reviewers' table pages on its own parameter (``reviewers``), most missing first,
+    every reviewer once across the pages, the round's figures on every page."""
+    from review.views import rounds
+
+    monkeypatch.setattr(rounds, "PER_PAGE", 2)
+    _populate(committee, ministry, round1, 3)
+    client = client_for(ministry)
+    url = reverse("review:progress", args=[round1.pk])
+    board = selectors.progress(round1)
+    seen = []
+    for number in range(1, 1 + -(-len(board.reviewers) // 2)):
+        html = client.get(url, {"reviewers": number}).content.decode()
+        table = html.split('id="reviewer-progress"')[1].split("</table>")[0]
+        seen += [r.member.pk for r in board.reviewers if r.member.user.display_name in table]
+        assert 'aria-label="審查委員分頁"' in html and "reviewers=" in html
+        assert f"已送出 {board.submitted}／{board.assigned} 份評分" in html
+    assert sorted(seen) == sorted(r.member.pk for r in board.reviewers)
+
+
 def test_progress_and_assignments_pages_paginate_the_applications(
     client_for, committee, round1, ministry, monkeypatch
 ):
