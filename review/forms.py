@@ -299,8 +299,9 @@ REASON_MAX, COMMENT_MAX = 2000, 20000
 
 
 class ConfirmForm(forms.Form):
-    """The pass list: one form for the whole round, preset by the rule, with a reason for
-    every departure from it and each school's consolidated comments.
+    """The pass list, one page of the ranking at a time: preset by the rule (or by the
+    choices kept from an earlier save of the page), with a reason for every departure from
+    it and each school's consolidated comments.
 
     Each application's values are posted as ``pass_<plan id>``, ``reason_<plan id>`` and
     ``comment_<plan id>`` and read here by plan id, not held as three form fields per row:
@@ -314,10 +315,12 @@ class ConfirmForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
-    def __init__(self, *args, rows, comments=None, **kwargs):
+    def __init__(self, *args, rows, comments=None, kept=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.initial_comments = comments or {}
+        # Choices kept from earlier pages' saves: {plan id: (passes, reason)}.
+        self.kept = kept or {}
         self.row_errors: dict[str, list[str]] = {}
 
     def _value(self, name: str) -> str:
@@ -325,7 +328,8 @@ class ConfirmForm(forms.Form):
 
     def _passes(self, row) -> bool:
         if not self.is_bound:
-            return row.suggested
+            kept = self.kept.get(row.plan.pk)
+            return row.suggested if kept is None else kept[0]
         return self.data.get(f"pass_{row.plan.pk}", "") not in UNTICKED
 
     def clean(self):
@@ -363,7 +367,11 @@ class ConfirmForm(forms.Form):
                 PassListRow(
                     pk=pk,
                     passes=self._passes(row),
-                    reason=self._value(f"reason_{pk}"),
+                    reason=(
+                        self._value(f"reason_{pk}")
+                        if self.is_bound
+                        else self.kept.get(pk, (None, ""))[1]
+                    ),
                     comment=(
                         self._value(f"comment_{pk}")
                         if self.is_bound
@@ -384,6 +392,18 @@ class ConfirmForm(forms.Form):
 
     def reasons(self) -> dict[int, str]:
         return {r.plan.pk: self._value(f"reason_{r.plan.pk}") for r in self.rows}
+
+    def passes(self) -> dict[int, bool]:
+        """Whether each application on the form passes, as posted."""
+        return {r.plan.pk: self._passes(r) for r in self.rows}
+
+    def changed_comments(self) -> dict[int, str]:
+        """The consolidated comments posted that differ from what the page offered."""
+        return {
+            pk: text
+            for pk, text in self.comments().items()
+            if text and text != (self.initial_comments.get(pk) or "").strip()
+        }
 
 
 class CommentForm(PortalForm):

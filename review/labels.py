@@ -25,6 +25,7 @@ AUDIT_LABELS = {
     "review.leave_out": _("Application left out of a round"),
     "review.take_back": _("Application taken back into a round"),
     "review.comment": _("Consolidated comments saved"),
+    "review.pass_list_save": _("Pass list choices kept"),
     "review.visit.schedule": _("Site visit or interview scheduled"),
     "review.visit.change": _("Site visit or interview changed"),
     "review.visit.notes": _("Visit notes saved"),

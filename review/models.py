@@ -675,3 +675,33 @@ class Decision(models.Model):
     @property
     def is_approved(self):
         return self.outcome == DecisionOutcome.APPROVED
+
+
+class PassListChoice(models.Model):
+    """A choice on the pass list kept while ministry staff work through a round's ranking a
+    page at a time: whether the application passes and, when that departs from the rule,
+    why. The confirmation reads the kept choices of the pages not on screen (SEL-7)."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="pass_choices", verbose_name=_("round")
+    )
+    plan = models.ForeignKey(
+        "applications.Plan",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("application"),
+    )
+    passes = models.BooleanField(_("passes"))
+    reason = models.TextField(_("reason for departing from the rule"), blank=True)
+    saved_by = actor_field(_("saved by"), required=True)
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pass list choice")
+        verbose_name_plural = _("pass list choices")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "plan"], name="pass_choice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.round_id}/{self.plan_id}"

@@ -32,6 +32,7 @@ from .models import (
     Criterion,
     Decision,
     LeftOut,
+    PassListChoice,
     Review,
     Round,
     RoundOutcome,
@@ -961,6 +962,16 @@ def comment_draft(assignments) -> str:
         ):
             lines.append(f"{len(lines) + 1}. {review.comment.strip()}")
     return "\n".join(lines)
+
+
+def pass_choices(rnd: Round) -> dict[int, tuple[bool, str]]:
+    """The pass-list choices kept for the round: {plan id: (passes, reason)}."""
+    return {
+        plan_id: (passes, reason)
+        for plan_id, passes, reason in PassListChoice.objects.filter(round=rnd).values_list(
+            "plan_id", "passes", "reason"
+        )
+    }
 
 
 def round_comment_drafts(rnd: Round, facts: list[Fact] | None = None) -> dict[int, str]:

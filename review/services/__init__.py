@@ -46,6 +46,7 @@ from .results import (
     application_leave_out,
     application_take_back,
     consolidated_comment_save,
+    pass_list_save,
     round_confirm_results,
     round_reopen,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "decision_record",
     "decisions_record",
     "end_of_day",
+    "pass_list_save",
     "reminders_send",
     "requested_subsidy",
     "review_reopen",

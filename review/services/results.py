@@ -19,6 +19,7 @@ from .. import checks, selectors
 from ..models import (
     ConsolidatedComment,
     LeftOut,
+    PassListChoice,
     Round,
     RoundOutcome,
 )
@@ -329,3 +330,45 @@ def consolidated_comment_save(*, rnd: Round, plan: Plan, text: str, by) -> Conso
             ConsolidatedComment.objects.select_for_update().filter(round=rnd, plan=plan).first()
         )
         return _comment_write(rnd, plan, text.strip(), by, comment)
+
+
+def pass_list_save(
+    *,
+    rnd: Round,
+    passes: dict[int, bool],
+    reasons: dict[int, str],
+    comments: dict[int, str],
+    by,
+) -> int:
+    """Keep ministry staff's choices for some applications of the round's pass list (one
+    page of the ranking): whether each passes, the reason for departing from the rule, and
+    the consolidated comments written for it (only those that differ from what the page
+    offered; saved as the comments of ``consolidated_comment_save``). Refused once the
+    results are confirmed, and for applications the round does not review. Returns how
+    many applications' choices were kept."""
+    _require_ministry(by)
+    with transaction.atomic():
+        rnd = _lock_round(rnd)
+        _refuse_if_confirmed(rnd)
+        pool = {p.pk: p for p in selectors.round_pool(rnd)}
+        if set(passes) - pool.keys() or set(comments) - pool.keys():
+            raise ReviewError(_("Only applications of this round can be on its pass list."))
+        kept = {c.plan_id: c for c in PassListChoice.objects.filter(round=rnd)}
+        changed = []
+        for pk, value in passes.items():
+            reason = (reasons.get(pk) or "").strip()
+            choice = kept.get(pk) or PassListChoice(round=rnd, plan_id=pk, saved_by=by)
+            if choice.pk and (choice.passes, choice.reason) == (value, reason):
+                continue
+            choice.passes, choice.reason, choice.saved_by = value, reason, by
+            choice.save()
+            changed.append({"school": pool[pk].school.code, "passes": value, "reason": reason})
+        saved = {c.plan_id: c for c in ConsolidatedComment.objects.filter(round=rnd)}
+        for pk, text in comments.items():
+            if text.strip():
+                _comment_write(rnd, pool[pk], text.strip(), by, saved.get(pk))
+        if changed:
+            audit_record(
+                actor=by, action="review.pass_list_save", target=rnd, after={"choices": changed}
+            )
+    return len(changed)

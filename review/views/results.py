@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,34 +29,69 @@ from ._base import (
 # --- Results --------------------------------------------------------------------------------
 
 
+#: Applications per page of the ranking (its pass list is kept a page at a time).
+RANKING_PER_PAGE = 50
+
+
 def ranking(request, pk):
     rnd = _round(request, pk)
     facts = selectors.assignment_facts(rnd, comments=not rnd.is_confirmed)
     result = selectors.ranking(rnd, facts)
+    page = Paginator(result.rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     form = None
     if not rnd.is_confirmed:
-        form = ConfirmForm(
-            request.POST or None,
-            rows=result.rows,
-            comments=selectors.round_comment_drafts(rnd, facts),
-        )
+        drafts = selectors.round_comment_drafts(rnd, facts)
+        kept = selectors.pass_choices(rnd)
+        form = ConfirmForm(request.POST or None, rows=shown, comments=drafts, kept=kept)
         if request.method == "POST" and form.is_valid():
+            here = reverse("review:ranking", args=[rnd.pk]) + f"?page={page.number}"
             try:
-                services.round_confirm_results(
-                    rnd=rnd,
-                    passed=form.passed(),
-                    reasons=form.reasons(),
-                    comments=form.comments(),
-                    note=form.cleaned_data["note"],
-                    by=request.user,
-                )
+                if "keep" in request.POST:
+                    services.pass_list_save(
+                        rnd=rnd,
+                        passes=form.passes(),
+                        reasons=form.reasons(),
+                        comments=form.changed_comments(),
+                        by=request.user,
+                    )
+                else:
+                    # This page as posted; the other pages as kept, or as the rule has it.
+                    posted = form.passes()
+                    services.round_confirm_results(
+                        rnd=rnd,
+                        passed={
+                            row.plan.pk
+                            for row in result.rows
+                            if posted.get(row.plan.pk, kept.get(row.plan.pk, (row.suggested,))[0])
+                        },
+                        reasons={pk: reason for pk, (_p, reason) in kept.items()} | form.reasons(),
+                        comments=drafts | form.comments(),
+                        note=form.cleaned_data["note"],
+                        by=request.user,
+                    )
             except ValidationError as exc:
                 _add_errors(form, exc)
+                # An application on another page: its error (which names the school) goes
+                # above the list, so that staff know which page to open.
+                on_page = {f"_{row.plan.pk}" for row in shown}
+                for name in [n for n in form.row_errors if n[n.index("_") :] not in on_page]:
+                    for message in form.row_errors.pop(name):
+                        form.add_error(None, message)
                 if form.row_errors and not form.non_field_errors():
                     form.add_error(None, _("Correct the applications marked below."))
             except services.ReviewError as exc:
                 form.add_error(None, str(exc))
             else:
+                if "keep" in request.POST:
+                    messages.success(
+                        request,
+                        _(
+                            "The choices on this page were kept; they count when the pass "
+                            "list is confirmed."
+                        ),
+                    )
+                    return redirect(here)
                 messages.success(
                     request, _("The results were confirmed and the schools were told.")
                 )
@@ -69,9 +106,10 @@ def ranking(request, pk):
             "ranking",
             ranking=result,
             form=form,
-            rows=list(zip(result.rows, form.inputs(), strict=True))
+            page=page,
+            rows=list(zip(shown, form.inputs(), strict=True))
             if form
-            else [(row, None) for row in result.rows],
+            else [(row, None) for row in shown],
             gaps=gaps,
             left_out=list(left_out.values()),
             confirm_refusal=None if rnd.is_confirmed else checks.confirm(rnd, result, gaps),

@@ -324,6 +324,103 @@ def test_ranking_page_confirms_the_pass_list(
     assert selectors.passed_first_round(round1.committee) == {plan.pk}
 
 
+def test_a_long_pass_list_is_kept_a_page_at_a_time_and_confirmed_whole(
+    client_for, round1, ministry, expert, industry, plan, other_plan, monkeypatch
+):
+    """SEL-7 over pages: a departure from the rule chosen on one page is kept (with its
+    reason and comments) and counts when the list is confirmed from another page; an
+    error of an application on another page is named above the list."""
+    from review.models import PassListChoice
+    from review.views import results
+
+    monkeypatch.setattr(results, "RANKING_PER_PAGE", 1)
+    for member in (expert, industry):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
+        builders.submit(builders.assign(round1, member, other_plan, ministry), "0.5")
+    client = client_for(ministry)
+    url = reverse("review:ranking", args=[round1.pk])
+    first = client.get(url).content.decode()
+    assert "儲存本頁的選擇" in first and plan.school.name in first
+    assert f'id="rank-{other_plan.pk}"' not in first
+    # Page 2: other_plan passes against the rule, with a reason; kept, not confirmed.
+    response = client.post(
+        url + "?page=2",
+        {
+            f"pass_{other_plan.pk}": "on",
+            f"reason_{other_plan.pk}": "具特色，委員會議決議通過",
+            f"comment_{other_plan.pk}": "乙校綜合意見",
+            "keep": "1",
+        },
+        follow=True,
+    )
+    assert "已保留本頁的選擇" in " ".join(messages_of(response))
+    assert not RoundOutcome.objects.exists()
+    choice = PassListChoice.objects.get(round=round1, plan=other_plan)
+    assert (choice.passes, choice.reason) == (True, "具特色，委員會議決議通過")
+    again = client.get(url + "?page=2").content.decode()
+    assert "具特色，委員會議決議通過" in again and "乙校綜合意見" in again
+    # Confirmed from page 1: page 2's kept choice counts.
+    response = client.post(
+        url, {f"pass_{plan.pk}": "on", f"comment_{plan.pk}": "甲校綜合意見"}, follow=True
+    )
+    assert "已確認審查結果並通知學校" in " ".join(messages_of(response))
+    assert selectors.passed_first_round(round1.committee) == {plan.pk, other_plan.pk}
+    outcome = RoundOutcome.objects.get(round=round1, plan=other_plan)
+    assert outcome.reason == "具特色，委員會議決議通過"
+    round1.refresh_from_db()
+    with pytest.raises(services.ReviewError):  # confirmed: nothing more is kept
+        services.pass_list_save(
+            rnd=round1, passes={plan.pk: False}, reasons={}, comments={}, by=ministry
+        )
+
+
+def test_a_kept_departure_without_a_reason_is_named_from_another_page(
+    client_for, round1, ministry, expert, industry, plan, other_plan, monkeypatch
+):
+    from review.views import results
+
+    monkeypatch.setattr(results, "RANKING_PER_PAGE", 1)
+    for member in (expert, industry):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
+        builders.submit(builders.assign(round1, member, other_plan, ministry), "0.5")
+    client = client_for(ministry)
+    url = reverse("review:ranking", args=[round1.pk])
+    client.post(url + "?page=2", {f"pass_{other_plan.pk}": "on", "keep": "1"})
+    page = client.post(url, {f"pass_{plan.pk}": "on"}).content.decode()
+    assert f"{other_plan.school.name}的結果與通過規則不同的理由" in page
+    assert not RoundOutcome.objects.exists()
+
+
+def test_pass_list_save_refuses_other_applications_and_other_people(
+    round1, ministry, coordinator, expert, industry, plan, other_school
+):
+    """Only ministry staff keep pass-list choices, and only for the round's applications."""
+    from review.models import PassListChoice
+    from tests.applications.builders import started_plan
+    from tests.factories import UserFactory, grant
+
+    for member in (expert, industry):
+        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
+    draft = started_plan(
+        other_school, grant(UserFactory(username="c2"), "coordinator", school=other_school)
+    )
+    with pytest.raises(services.ReviewError):
+        services.pass_list_save(
+            rnd=round1, passes={draft.pk: True}, reasons={}, comments={}, by=ministry
+        )
+    with pytest.raises(services.ReviewError):
+        services.pass_list_save(
+            rnd=round1, passes={plan.pk: True}, reasons={}, comments={}, by=coordinator
+        )
+    assert (
+        services.pass_list_save(
+            rnd=round1, passes={plan.pk: False}, reasons={plan.pk: "理由"}, comments={}, by=ministry
+        )
+        == 1
+    )
+    assert PassListChoice.objects.get(plan=plan).reason == "理由"
+
+
 def test_decide_through_the_page_keeps_typed_amounts_on_error(
     client_for, committee, ministry, expert, industry, plan
 ):
@@ -499,11 +596,12 @@ def test_progress_board_query_count(
 def test_ranking_query_count(
     size, client_for, committee, round1, ministry, django_assert_num_queries
 ):
+    """The ranking from plain values, the kept pass-list choices in one query."""
     _populate(committee, ministry, round1, size)
     client = client_for(ministry)
     url = reverse("review:ranking", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 
