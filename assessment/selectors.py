@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.enums import YearStatus
 from applications.items import ITEMS
@@ -473,18 +474,47 @@ def board_charts(academic_year: int) -> dict:
     )
     outcome_rows = [(Decision(d).label, decided.get(d, 0)) for d in Decision.values]
     outcome_rows.append((None, undecided))
-    rates = []
-    for report in (
+    # How many schools' execution rates fall in each band: one figure per band, whatever the
+    # number of schools (each school's own rate is on its row of the board).
+    bands = [0] * len(RATE_BANDS)
+    for spent, approved in (
         ResultsReport.objects.filter(academic_year=academic_year, whole_term=False)
-        .annotate(approved_sum=Sum("budget_executions__approved"))
-        .annotate(spent_sum=Sum("budget_executions__spent"))
-        .select_related("school")
-        .order_by("school__code")
+        .values("pk")
+        .annotate(
+            approved_sum=Sum("budget_executions__approved"),
+            spent_sum=Sum("budget_executions__spent"),
+        )
+        .values_list("spent_sum", "approved_sum")
     ):
-        rate = execution_rate(report.spent_sum, report.approved_sum)
+        rate = execution_rate(spent, approved)
         if rate is not None:
-            rates.append((report.school.name, rate))
-    return {"outcomes": outcome_rows, "rates": rates}
+            bands[
+                next(i for i, low in enumerate(RATE_BANDS) if rate >= low or low == RATE_BANDS[-1])
+            ] += 1
+    return {
+        "outcomes": outcome_rows,
+        "rates": list(zip(rate_band_labels(), bands, strict=True)),
+        "rated": sum(bands),
+    }
+
+
+#: The lowest rate of each execution-rate band of the board's chart, highest first.
+RATE_BANDS = [Decimal("100"), Decimal("90"), Decimal("70"), Decimal("50"), Decimal("0")]
+
+
+def rate_band_labels() -> list[str]:
+    """The bands' names: 100% or more, 90% to under 100% … under 50%."""
+    labels = []
+    for i, low in enumerate(RATE_BANDS):
+        if i == 0:
+            labels.append(_("%(low)s%% or more") % {"low": low})
+        elif low == RATE_BANDS[-1]:
+            labels.append(_("Under %(high)s%%") % {"high": RATE_BANDS[i - 1]})
+        else:
+            labels.append(
+                _("%(low)s%% to under %(high)s%%") % {"low": low, "high": RATE_BANDS[i - 1]}
+            )
+    return labels
 
 
 # --- The school's timeline -----------------------------------------------------------------

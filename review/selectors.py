@@ -974,10 +974,27 @@ def pass_choices(rnd: Round) -> dict[int, tuple[bool, str]]:
     }
 
 
-def round_comment_drafts(rnd: Round, facts: list[Fact] | None = None) -> dict[int, str]:
+def round_comment_drafts(
+    rnd: Round, facts: list[Fact] | None = None, plans: list[int] | None = None
+) -> dict[int, str]:
     """What the confirmation form offers as each school's consolidated comments: those saved,
     else its reviewers' comments without names (as ``comment_draft``). One query besides
-    ``facts`` (read with their comments)."""
+    ``facts`` (read with their comments); with ``plans`` (ids: a page of the ranking), those
+    applications' only, in two queries whatever the round's size."""
+    if plans is not None:
+        facts = [
+            Fact(None, None, *row)
+            for row in Assignment.objects.filter(round=rnd, plan_id__in=plans)
+            .order_by("plan_id", "pk")
+            .values_list(
+                "plan_id",
+                "status",
+                "review__pk",
+                "review__status",
+                "review__total",
+                "review__comment",
+            )
+        ]
     facts = assignment_facts(rnd, comments=True) if facts is None else facts
     by_plan: dict[int, list[str]] = defaultdict(list)
     for f in facts:
@@ -987,7 +1004,10 @@ def round_comment_drafts(rnd: Round, facts: list[Fact] | None = None) -> dict[in
         pk: "\n".join(f"{n}. {text}" for n, text in enumerate(texts, 1))
         for pk, texts in by_plan.items()
     }
-    for comment in ConsolidatedComment.objects.filter(round=rnd):
+    saved = ConsolidatedComment.objects.filter(round=rnd)
+    if plans is not None:
+        saved = saved.filter(plan_id__in=plans)
+    for comment in saved:
         drafts[comment.plan_id] = comment.text
     return drafts
 

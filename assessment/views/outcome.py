@@ -163,11 +163,9 @@ def board(request):
     }
     rate_chart = {
         "type": "bar",
-        "labels": [name for name, _r in charts["rates"]],
-        "datasets": [
-            {"label": _("Execution rate (%)"), "data": [float(r) for _n, r in charts["rates"]]}
-        ],
-        "options": {"indexAxis": "y", "scales": {"x": {"beginAtZero": True}}},
+        "labels": [band for band, _n in charts["rates"]],
+        "datasets": [{"label": _("Schools"), "data": [n for _band, n in charts["rates"]]}],
+        "options": {"scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}}},
     }
     return render(
         request,

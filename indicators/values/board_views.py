@@ -32,7 +32,11 @@ def _years():
     """The academic years anything can be reported for: those with a supported plan year."""
     from applications.models import PlanYear
 
-    return sorted(set(PlanYear.objects.values_list("academic_year", flat=True)), reverse=True)
+    return list(
+        PlanYear.objects.order_by("-academic_year")
+        .values_list("academic_year", flat=True)
+        .distinct()
+    )
 
 
 def windows(request):

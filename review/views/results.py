@@ -35,13 +35,14 @@ RANKING_PER_PAGE = 50
 
 def ranking(request, pk):
     rnd = _round(request, pk)
-    facts = selectors.assignment_facts(rnd, comments=not rnd.is_confirmed)
+    facts = selectors.assignment_facts(rnd)
     result = selectors.ranking(rnd, facts)
     page = Paginator(result.rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     form = None
     if not rnd.is_confirmed:
-        drafts = selectors.round_comment_drafts(rnd, facts)
+        # The comments offered on this page; confirming reads every application's.
+        drafts = selectors.round_comment_drafts(rnd, plans=[row.plan.pk for row in shown])
         kept = selectors.pass_choices(rnd)
         form = ConfirmForm(request.POST or None, rows=shown, comments=drafts, kept=kept)
         if request.method == "POST" and form.is_valid():
@@ -66,7 +67,7 @@ def ranking(request, pk):
                             if posted.get(row.plan.pk, kept.get(row.plan.pk, (row.suggested,))[0])
                         },
                         reasons={pk: reason for pk, (_p, reason) in kept.items()} | form.reasons(),
-                        comments=drafts | form.comments(),
+                        comments=selectors.round_comment_drafts(rnd) | form.comments(),
                         note=form.cleaned_data["note"],
                         by=request.user,
                     )

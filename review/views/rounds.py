@@ -173,8 +173,7 @@ def assignments(request, pk):
     page_assignments = selectors.round_assignments(rnd, plans=pool)
     for a in page_assignments:
         by_plan.setdefault(a.plan_id, []).append(a)
-    _member_labels([*members, *(a.member for a in page_assignments)])
-    load = selectors.member_loads(rnd)
+    _member_labels([a.member for a in page_assignments])
     rows = []
     for plan in pool:
         current = by_plan.get(plan.pk, [])
@@ -203,7 +202,6 @@ def assignments(request, pk):
             "assignments",
             rows=rows,
             page=page,
-            members=[(m, load.get(m.pk, 0)) for m in members],
             auto_form=AutoAssignForm(initial={"per_application": rnd.reviewers_per_application}),
         ),
     )

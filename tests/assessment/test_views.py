@@ -392,3 +392,18 @@ def test_panel_page_query_count_constant(ministry, client_for, django_assert_num
     add(2)
     with django_assert_num_queries(len(one)):
         assert client.get(url).status_code == 200
+
+
+def test_board_counts_schools_by_execution_rate_band():
+    """The board's execution-rate chart counts schools per band (its figures do not grow
+    with the number of schools; each school's own rate is on its row)."""
+    from assessment.selectors import RATE_BANDS, rate_band_labels
+
+    assert rate_band_labels() == [
+        "100% 以上",
+        "90% 至未滿 100%",
+        "70% 至未滿 90%",
+        "50% 至未滿 70%",
+        "未滿 50%",
+    ]
+    assert len(RATE_BANDS) == 5

@@ -596,12 +596,13 @@ def test_progress_board_query_count(
 def test_ranking_query_count(
     size, client_for, committee, round1, ministry, django_assert_num_queries
 ):
-    """The ranking from plain values, the kept pass-list choices in one query."""
+    """The ranking from plain values, the kept pass-list choices in one query, the page's
+    comments offered in two."""
     _populate(committee, ministry, round1, size)
     client = client_for(ministry)
     url = reverse("review:ranking", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
@@ -609,12 +610,13 @@ def test_ranking_query_count(
 def test_assignments_page_query_count(
     size, client_for, committee, round1, ministry, django_assert_num_queries
 ):
-    """The page of applications counted with its rows; the members' loads counted in SQL."""
+    """The page of applications counted with its rows (the members' loads are on the
+    progress board and in the list of members to assign)."""
     _populate(committee, ministry, round1, size)
     client = client_for(ministry)
     url = reverse("review:assignments", args=[round1.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count('<tr id="plan-') == size
 
