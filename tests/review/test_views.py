@@ -324,21 +324,28 @@ def test_ranking_page_confirms_the_pass_list(
     assert selectors.passed_first_round(round1.committee) == {plan.pk}
 
 
-def test_a_long_pass_list_is_kept_a_page_at_a_time_and_confirmed_whole(
-    client_for, round1, ministry, expert, industry, plan, other_plan, monkeypatch
-):
-    """SEL-7 over pages: a departure from the rule chosen on one page is kept (with its
-    reason and comments) and counts when the list is confirmed from another page; an
-    error of an application on another page is named above the list."""
-    from review.models import PassListChoice
+@pytest.fixture
+def ranking_in_pages(client_for, round1, ministry, expert, industry, plan, other_plan, monkeypatch):
+    """Two scored applications, the ranking one application a page: the ministry's client
+    and the ranking's URL."""
     from review.views import results
 
     monkeypatch.setattr(results, "RANKING_PER_PAGE", 1)
     for member in (expert, industry):
         builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
         builders.submit(builders.assign(round1, member, other_plan, ministry), "0.5")
-    client = client_for(ministry)
-    url = reverse("review:ranking", args=[round1.pk])
+    return client_for(ministry), reverse("review:ranking", args=[round1.pk])
+
+
+def test_a_long_pass_list_is_kept_a_page_at_a_time_and_confirmed_whole(
+    ranking_in_pages, round1, ministry, plan, other_plan
+):
+    """SEL-7 over pages: a departure from the rule chosen on one page is kept (with its
+    reason and comments) and counts when the list is confirmed from another page; an
+    error of an application on another page is named above the list."""
+    from review.models import PassListChoice
+
+    client, url = ranking_in_pages
     first = client.get(url).content.decode()
     assert "儲存本頁的選擇" in first and plan.school.name in first
     assert f'id="rank-{other_plan.pk}"' not in first
@@ -375,16 +382,11 @@ def test_a_long_pass_list_is_kept_a_page_at_a_time_and_confirmed_whole(
 
 
 def test_a_kept_departure_without_a_reason_is_named_from_another_page(
-    client_for, round1, ministry, expert, industry, plan, other_plan, monkeypatch
+    ranking_in_pages, plan, other_plan
 ):
-    from review.views import results
-
-    monkeypatch.setattr(results, "RANKING_PER_PAGE", 1)
-    for member in (expert, industry):
-        builders.submit(builders.assign(round1, member, plan, ministry), "0.9")
-        builders.submit(builders.assign(round1, member, other_plan, ministry), "0.5")
-    client = client_for(ministry)
-    url = reverse("review:ranking", args=[round1.pk])
+    """SEL-7: a departure kept on page 2 without a reason refuses the confirmation from
+    page 1, naming the school there."""
+    client, url = ranking_in_pages
     client.post(url + "?page=2", {f"pass_{other_plan.pk}": "on", "keep": "1"})
     page = client.post(url, {f"pass_{plan.pk}": "on"}).content.decode()
     assert f"{other_plan.school.name}的結果與通過規則不同的理由" in page
