@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from django.db.models import (
     Count,
@@ -476,7 +477,7 @@ def board_charts(academic_year: int) -> dict:
     outcome_rows.append((None, undecided))
     # How many schools' execution rates fall in each band: one figure per band, whatever the
     # number of schools (each school's own rate is on its row of the board).
-    bands = [0] * len(RATE_BANDS)
+    bands = [0] * (len(RATE_BANDS) + 1)  # the last: under the lowest band's rate
     for spent, approved in (
         ResultsReport.objects.filter(academic_year=academic_year, whole_term=False)
         .values("pk")
@@ -488,9 +489,7 @@ def board_charts(academic_year: int) -> dict:
     ):
         rate = execution_rate(spent, approved)
         if rate is not None:
-            bands[
-                next(i for i, low in enumerate(RATE_BANDS) if rate >= low or low == RATE_BANDS[-1])
-            ] += 1
+            bands[next((i for i, low in enumerate(RATE_BANDS) if rate >= low), -1)] += 1
     return {
         "outcomes": outcome_rows,
         "rates": list(zip(rate_band_labels(), bands, strict=True)),
@@ -498,23 +497,21 @@ def board_charts(academic_year: int) -> dict:
     }
 
 
-#: The lowest rate of each execution-rate band of the board's chart, highest first.
-RATE_BANDS = [Decimal("100"), Decimal("90"), Decimal("70"), Decimal("50"), Decimal("0")]
+#: The lowest rate of each execution-rate band of the board's chart, highest first; below
+#: the last one, a band of its own.
+RATE_BANDS = [Decimal("100"), Decimal("90"), Decimal("70"), Decimal("50")]
 
 
 def rate_band_labels() -> list[str]:
     """The bands' names: 100% or more, 90% to under 100% … under 50%."""
-    labels = []
-    for i, low in enumerate(RATE_BANDS):
-        if i == 0:
-            labels.append(_("%(low)s%% or more") % {"low": low})
-        elif low == RATE_BANDS[-1]:
-            labels.append(_("Under %(high)s%%") % {"high": RATE_BANDS[i - 1]})
-        else:
-            labels.append(
-                _("%(low)s%% to under %(high)s%%") % {"low": low, "high": RATE_BANDS[i - 1]}
-            )
-    return labels
+    return [
+        _("%(low)s%% or more") % {"low": RATE_BANDS[0]},
+        *(
+            _("%(low)s%% to under %(high)s%%") % {"low": low, "high": high}
+            for high, low in pairwise(RATE_BANDS)
+        ),
+        _("Under %(high)s%%") % {"high": RATE_BANDS[-1]},
+    ]
 
 
 # --- The school's timeline -----------------------------------------------------------------

@@ -352,8 +352,12 @@ class ConfirmForm(forms.Form):
 
     def add_row_error(self, name: str, message) -> bool:
         """Keep an error of one application's input (``reason_<id>``, ``comment_<id>``);
-        false when ``name`` is not one."""
-        if not name or not name.startswith(("pass_", "reason_", "comment_")):
+        false when ``name`` is not one of this form's rows (an application on another page
+        of the ranking: the caller puts its error, which names the school, above the list)."""
+        prefix, _sep, pk = (name or "").partition("_")
+        if prefix not in ("pass", "reason", "comment") or pk not in {
+            str(r.plan.pk) for r in self.rows
+        }:
             return False
         self.row_errors.setdefault(name, []).append(str(message))
         return True
@@ -386,9 +390,6 @@ class ConfirmForm(forms.Form):
 
     def comments(self) -> dict[int, str]:
         return {r.plan.pk: self._value(f"comment_{r.plan.pk}") for r in self.rows}
-
-    def passed(self) -> set[int]:
-        return {r.plan.pk for r in self.rows if self._passes(r)}
 
     def reasons(self) -> dict[int, str]:
         return {r.plan.pk: self._value(f"reason_{r.plan.pk}") for r in self.rows}

@@ -254,6 +254,12 @@ def pool_page(rnd: Round, number, per_page: int):
     return Paginator(_CountedRows(rows, total), per_page).page(number)
 
 
+def assignable(members, plan_id: int, taken, conflicts) -> list[CommitteeMember]:
+    """The members who may be assigned an application by hand: not already assigned to it
+    (``taken``, member ids) and without a conflict of interest (``conflict_map``'s)."""
+    return [m for m in members if m.pk not in taken and (m.pk, plan_id) not in conflicts]
+
+
 def active_members(committee) -> list[CommitteeMember]:
     return list(
         CommitteeMember.objects.filter(committee=committee, removed_at__isnull=True)

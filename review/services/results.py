@@ -372,3 +372,34 @@ def pass_list_save(
                 actor=by, action="review.pass_list_save", target=rnd, after={"choices": changed}
             )
     return len(changed)
+
+
+def pass_list_confirm(
+    *,
+    rnd: Round,
+    passes: dict[int, bool],
+    reasons: dict[int, str],
+    comments: dict[int, str],
+    note: str = "",
+    by,
+) -> list[RoundOutcome]:
+    """Confirm the pass list from one page of the ranking (SEL-7): the applications of the
+    page as given; every other one as kept by ``pass_list_save`` (its choice and reason), or
+    as the rule proposes where nothing was kept, with the consolidated comments the ranking
+    offers it (saved, else its reviewers' without names). Then ``round_confirm_results``."""
+    with transaction.atomic():
+        rnd = _lock_round(rnd)
+        kept = selectors.pass_choices(rnd)
+        rows = selectors.ranking(rnd).rows
+        chosen = {
+            row.plan.pk: passes.get(row.plan.pk, kept.get(row.plan.pk, (row.suggested,))[0])
+            for row in rows
+        }
+        return round_confirm_results(
+            rnd=rnd,
+            passed={pk for pk, passing in chosen.items() if passing},
+            reasons={pk: reason for pk, (_passing, reason) in kept.items()} | reasons,
+            comments=selectors.round_comment_drafts(rnd) | comments,
+            note=note,
+            by=by,
+        )

@@ -43,8 +43,9 @@ def ranking(request, pk):
     if not rnd.is_confirmed:
         # The comments offered on this page; confirming reads every application's.
         drafts = selectors.round_comment_drafts(rnd, plans=[row.plan.pk for row in shown])
-        kept = selectors.pass_choices(rnd)
-        form = ConfirmForm(request.POST or None, rows=shown, comments=drafts, kept=kept)
+        form = ConfirmForm(
+            request.POST or None, rows=shown, comments=drafts, kept=selectors.pass_choices(rnd)
+        )
         if request.method == "POST" and form.is_valid():
             here = reverse("review:ranking", args=[rnd.pk]) + f"?page={page.number}"
             try:
@@ -57,28 +58,16 @@ def ranking(request, pk):
                         by=request.user,
                     )
                 else:
-                    # This page as posted; the other pages as kept, or as the rule has it.
-                    posted = form.passes()
-                    services.round_confirm_results(
+                    services.pass_list_confirm(
                         rnd=rnd,
-                        passed={
-                            row.plan.pk
-                            for row in result.rows
-                            if posted.get(row.plan.pk, kept.get(row.plan.pk, (row.suggested,))[0])
-                        },
-                        reasons={pk: reason for pk, (_p, reason) in kept.items()} | form.reasons(),
-                        comments=selectors.round_comment_drafts(rnd) | form.comments(),
+                        passes=form.passes(),
+                        reasons=form.reasons(),
+                        comments=form.comments(),
                         note=form.cleaned_data["note"],
                         by=request.user,
                     )
             except ValidationError as exc:
                 _add_errors(form, exc)
-                # An application on another page: its error (which names the school) goes
-                # above the list, so that staff know which page to open.
-                on_page = {f"_{row.plan.pk}" for row in shown}
-                for name in [n for n in form.row_errors if n[n.index("_") :] not in on_page]:
-                    for message in form.row_errors.pop(name):
-                        form.add_error(None, message)
                 if form.row_errors and not form.non_field_errors():
                     form.add_error(None, _("Correct the applications marked below."))
             except services.ReviewError as exc:

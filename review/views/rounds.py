@@ -188,9 +188,7 @@ def assignments(request, pk):
                 "active": sum(1 for a in current if a.status == AssignmentStatus.ACTIVE),
                 # Who else may review it is listed when someone asks (assign_choose): a
                 # list of every member on every row would grow with the committee.
-                "candidate_count": sum(
-                    1 for m in members if m.pk not in taken and (m.pk, plan.pk) not in conflicts
-                ),
+                "candidate_count": len(selectors.assignable(members, plan.pk, taken, conflicts)),
                 "conflicts": conflicted,
             }
         )
@@ -216,7 +214,7 @@ def assign_choose(request, pk, plan_pk):
     members = selectors.active_members(rnd.committee)
     conflicts = selectors.conflict_map(rnd.committee_id, members, [plan])
     taken = set(Assignment.objects.filter(round=rnd, plan=plan).values_list("member_id", flat=True))
-    candidates = [m for m in members if m.pk not in taken and (m.pk, plan.pk) not in conflicts]
+    candidates = selectors.assignable(members, plan.pk, taken, conflicts)
     _member_labels(candidates)
     load = selectors.member_loads(rnd)
     back = request.GET.get("next", "")
