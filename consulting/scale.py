@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from contextlib import contextmanager
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse
 
 from portal.accounts.enums import Role
+from portal.documents.services import requests_not_sent
 from portal.programme import calendar
 
 from .demo import hold, in_semester
@@ -79,20 +79,6 @@ PROBLEMS = [
 
 def _today() -> dt.date:
     return calendar.taipei_today()
-
-
-@contextmanager
-def _reports_not_rendered():
-    """Filing a report asks the document pipeline for its PDF; the seed does not render
-    them: the request is not sent (in this process and the ones it forks)."""
-    from portal.documents import services as documents
-
-    enqueue = documents._enqueue
-    documents._enqueue = lambda document_id: None
-    try:
-        yield
-    finally:
-        documents._enqueue = enqueue
 
 
 def _drop_unsent_reports() -> int:
@@ -501,7 +487,8 @@ def build(ctx) -> None:
             }.values()
         ),
     )
-    with _reports_not_rendered():
+    # Filing a report requests its PDF: recorded, not made (the seed would render hundreds).
+    with requests_not_sent():
         made = ctx.in_parallel(
             _consult,
             [

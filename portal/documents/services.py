@@ -77,11 +77,30 @@ def document_request(*, kind: str, target, by) -> GeneratedDocument:
     return document
 
 
+#: While true, requests are recorded but not sent (see ``requests_not_sent``).
+_HOLD = False
+
+
+@contextmanager
+def requests_not_sent():
+    """Documents requested inside are recorded (queued, as a request is) but not sent to be
+    made: for a data load that requests thousands (the scale seed) or a process that makes
+    them itself (the benchmark's timing). Holds in processes forked inside it too."""
+    global _HOLD
+    held, _HOLD = _HOLD, True
+    try:
+        yield
+    finally:
+        _HOLD = held
+
+
 def _enqueue(document_id: int) -> None:
     """Send the task to the broker; without one, render in a background thread, so that
     the page can show progress while the PDF is made."""
     from .tasks import generate_document
 
+    if _HOLD:
+        return
     if getattr(settings, "PORTAL_DOCUMENTS_IN_THREAD", False):
         threading.Thread(target=_render_in_thread, args=(document_id,), daemon=True).start()
     else:

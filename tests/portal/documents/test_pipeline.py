@@ -102,6 +102,23 @@ def test_document_request_enqueues_only_after_commit(
     assert entry.after == {"kind": "school_profile", "target": school.name}
 
 
+def test_requests_made_while_held_are_recorded_and_not_sent(
+    school, coordinator, sent, django_capture_on_commit_callbacks
+):
+    """``requests_not_sent`` (a data load, the benchmark's timing): the request is recorded
+    and queued as ever, nothing is sent; after it, requests are sent again."""
+    from portal.documents.services import requests_not_sent
+
+    with requests_not_sent(), django_capture_on_commit_callbacks(execute=True):
+        held = document_request(kind="school_profile", target=school, by=coordinator)
+    assert sent == [] and held.status == "queued"
+    held.status = "done"
+    held.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_request(kind="school_profile", target=school, by=coordinator)
+    assert sent == [document.pk]
+
+
 def test_document_request_rolled_back_enqueues_nothing(
     school, coordinator, sent, django_capture_on_commit_callbacks
 ):
