@@ -16,7 +16,10 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def axe_violations(page):
-    """Run axe on the page as it is now: [(rule, impact, [targets])]."""
+    """Run axe on the page as it is now: [(rule, impact, [targets])]. After a form posted by a
+    click the new page may show before its stylesheets have loaded (its colours then the
+    browser's own): axe waits for the page's load."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         """async (tags) => {
